@@ -1,0 +1,72 @@
+from django import forms
+from django.db.models import QuerySet
+
+from workflow.lifecycle import TRANSITIONS
+
+from .models import Campaign, Initiative, RecognitionLevel, Unit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class InitiativeForm(forms.ModelForm):
+    """Every column of the registration form. Validation of the rules lives in the
+    service; this form only shapes the input."""
+
+    campaign = forms.ModelChoiceField(
+        label="Kế hoạch năm", queryset=Campaign.objects.all(), empty_label=None
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "campaign",
+            "unit",
+            "name",
+            "goals",
+            "field_economy",
+            "field_culture_society",
+            "field_defence_security",
+            "field_political_system",
+            "subject",
+            "start_date",
+            "end_date",
+            "target_level",
+        ]
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "subject": forms.RadioSelect,
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+        }
+
+    def __init__(self, *args, units: QuerySet[Unit], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].empty_label = None
+        self.fields["target_level"].queryset = RecognitionLevel.objects.select_related("campaign")
+        self.fields["target_level"].label_from_instance = lambda level: (
+            f"{level.name} ({level.campaign.year})"
+        )
+        if self.instance.pk:
+            # A case stays in the campaign it was registered for.
+            del self.fields["campaign"]
+
+    @property
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("campaign", None)
+        return data
+
+
+class TransitionForm(forms.Form):
+    transition = forms.ChoiceField(choices=[(name, name) for name in TRANSITIONS])
+    reason = forms.CharField(
+        label="Lý do", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expected_state = forms.CharField(widget=forms.HiddenInput)

@@ -1,0 +1,380 @@
+"""The domain: units, memberships, campaigns and their levels, registered models."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from workflow.lifecycle import Role, State
+from workflow.models import WorkflowCase
+
+from .text import fold, fold_name
+
+
+class UnitKind(models.TextChoices):
+    CITY = "city", "Thành phố / huyện"
+    BODY = "body", "Cơ quan, ban, ngành cấp thành phố"
+    ORGANISATION = "organisation", "MTTQ, tổ chức chính trị - xã hội"
+    WARD = "ward", "Đảng ủy phường, xã"
+    WARD_BODY = "ward_body", "Đơn vị thuộc phường, xã"
+    OTHER = "other", "Khác"
+
+
+class Unit(models.Model):
+    """A unit in the tree city → bodies and wards → their sub-units.
+
+    ``path`` ("/1/14/15/") is the chain of ids from the root; it makes "this unit and
+    everything under it" one indexed prefix query.
+    """
+
+    name = models.CharField("Tên đơn vị", max_length=255)
+    short_name = models.CharField("Tên viết tắt", max_length=100, blank=True)
+    kind = models.CharField("Loại đơn vị", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="Đơn vị cấp trên",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    aliases = models.TextField(
+        "Tên gọi khác", blank=True, help_text="Mỗi dòng một tên khác mà đơn vị hay dùng."
+    )
+    email = models.EmailField("Email liên hệ", blank=True)
+    active_from = models.DateField("Hoạt động từ", null=True, blank=True)
+    active_to = models.DateField("Hoạt động đến", null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name="Đơn vị kế thừa",
+    )
+    name_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    class Meta:
+        verbose_name = "Đơn vị"
+        verbose_name_plural = "Đơn vị"
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = fold_name(self.name)
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if path != self.path:
+            old = self.path
+            Unit.objects.filter(pk=self.pk).update(path=path)
+            if old:  # moved: its descendants follow
+                for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                    child.path = path + child.path[len(old) :]
+                    Unit.objects.filter(pk=child.pk).update(path=child.path)
+            self.path = path
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_to is None or day <= self.active_to
+        )
+
+    def contains(self, other: "Unit") -> bool:
+        return other.path.startswith(self.path)
+
+
+class Membership(models.Model):
+    """A user holds a role, scoped to a unit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="Người dùng",
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name="Đơn vị"
+    )
+    role = models.CharField("Vai trò", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "Phân quyền"
+        verbose_name_plural = "Phân quyền"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class Campaign(models.Model):
+    """One year's plan: its dates are data, read by the deadline sweep."""
+
+    year = models.PositiveSmallIntegerField("Năm", unique=True)
+    name = models.CharField("Tên phong trào", max_length=255)
+    plan_number = models.CharField("Số kế hoạch", max_length=50, blank=True)
+    plan_date = models.DateField("Ngày ban hành kế hoạch", null=True, blank=True)
+    issuer = models.CharField("Cơ quan ban hành", max_length=255, blank=True)
+    registration_deadline = models.DateField("Hạn đăng ký")
+    mid_year_report_due = models.DateField("Hạn báo cáo sơ kết", null=True, blank=True)
+    year_end_report_due = models.DateField("Hạn báo cáo tổng kết", null=True, blank=True)
+    recognition_date = models.DateField("Ngày công nhận", null=True, blank=True)
+    decision_wait_days = models.PositiveSmallIntegerField(
+        "Số ngày chờ quyết định tối đa", default=30
+    )
+
+    class Meta:
+        verbose_name = "Kế hoạch / phong trào năm"
+        verbose_name_plural = "Kế hoạch / phong trào năm"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class RecognitionLevel(models.Model):
+    """One rung of a campaign's ladder; ``rank`` 1 is the lowest."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="levels", verbose_name="Kế hoạch"
+    )
+    rank = models.PositiveSmallIntegerField("Thứ bậc")
+    name = models.CharField("Tên cấp", max_length=100)
+
+    class Meta:
+        verbose_name = "Cấp công nhận"
+        verbose_name_plural = "Cấp công nhận"
+        ordering = ["campaign", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "rank"], name="level_unique_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlineExtension(models.Model):
+    """The secretariat lets a unit (and its sub-units) submit after the deadline."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, verbose_name="Kế hoạch")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name="Đơn vị")
+    until = models.DateField("Được nộp đến ngày")
+    reason = models.TextField("Lý do")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="Người cho phép"
+    )
+    granted_at = models.DateTimeField("Thời điểm", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Gia hạn đăng ký"
+        verbose_name_plural = "Gia hạn đăng ký"
+
+    def __str__(self) -> str:
+        return f"{self.unit} — đến {self.until:%d/%m/%Y}"
+
+
+class Field(models.TextChoices):
+    ECONOMY = "economy", "Kinh tế"
+    CULTURE_SOCIETY = "culture_society", "Văn hóa - xã hội"
+    DEFENCE_SECURITY = "defence_security", "Quốc phòng - an ninh"
+    POLITICAL_SYSTEM = "political_system", "Xây dựng hệ thống chính trị"
+
+
+class Subject(models.TextChoices):
+    COLLECTIVE = "collective", "Tập thể"
+    INDIVIDUAL = "individual", "Cá nhân"
+
+
+FIELD_FLAGS = {f"field_{choice.value}": choice for choice in Field}
+
+MISSING_FIELD = "Chưa nhập “{label}”."
+NO_FIELD = "Chưa chọn lĩnh vực nào."
+DEADLINE_PASSED = "Đã quá hạn đăng ký ({deadline}). Cần Ban Dân vận cho phép đơn vị nộp muộn."
+NOT_STARTED = "Chưa đến ngày bắt đầu triển khai ({start})."
+LEVEL_UNKNOWN = "Cấp công nhận không thuộc kế hoạch của hồ sơ."
+LEVEL_ABOVE_TARGET = "Không thể công nhận ở cấp cao hơn cấp đã đăng ký."
+LEVEL_NOT_HIGHER = "Cấp nâng lên phải cao hơn cấp đã được công nhận."
+
+
+class Initiative(WorkflowCase):
+    """A "Dân vận khéo" model or exemplar: one row of the registration form, as a case."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="initiatives", verbose_name="Kế hoạch"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="initiatives", verbose_name="Đơn vị đăng ký"
+    )
+    name = models.CharField("Tên mô hình công tác “DVK”", max_length=500)
+    goals = models.TextField("Mục tiêu (chỉ tiêu) cần đạt được", blank=True)
+    field_economy = models.BooleanField(Field.ECONOMY.label, default=False)
+    field_culture_society = models.BooleanField(Field.CULTURE_SOCIETY.label, default=False)
+    field_defence_security = models.BooleanField(Field.DEFENCE_SECURITY.label, default=False)
+    field_political_system = models.BooleanField(Field.POLITICAL_SYSTEM.label, default=False)
+    subject = models.CharField(
+        "Đối tượng", max_length=20, choices=Subject.choices, default=Subject.COLLECTIVE
+    )
+    start_date = models.DateField("Thời gian bắt đầu", null=True, blank=True)
+    end_date = models.DateField("Thời gian kết thúc", null=True, blank=True)
+    target_level = models.ForeignKey(
+        RecognitionLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Đăng ký đạt cấp",
+    )
+    recognized_level = models.ForeignKey(
+        RecognitionLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Cấp được công nhận",
+    )
+    continues_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        verbose_name="Duy trì, phát triển từ mô hình",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Người tạo",
+    )
+    created_at = models.DateTimeField("Ngày tạo", auto_now_add=True)
+    updated_at = models.DateTimeField("Cập nhật lần cuối", auto_now=True)
+    # Folded copies for duplicate detection and diacritic-insensitive search.
+    name_key = models.CharField(max_length=500, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = "Mô hình, điển hình"
+        verbose_name_plural = "Mô hình, điển hình"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "name_key"],
+                name="initiative_unique_name_per_unit",
+                violation_error_message="Đơn vị đã có mô hình trùng tên trong kế hoạch năm này.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="initiative_end_after_start",
+                violation_error_message="Thời gian kết thúc phải sau thời gian bắt đầu.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "state"]),
+            models.Index(fields=["unit", "campaign"]),
+            models.Index(
+                fields=["start_date"],
+                name="initiative_due_to_start",
+                condition=Q(state=State.REGISTERED),
+            ),
+            models.Index(
+                fields=["end_date"],
+                name="initiative_running_until",
+                condition=Q(state=State.IN_PROGRESS),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = fold(self.name)
+        self.search_text = fold(f"{self.name} {self.goals}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("models_registry:initiative_detail", args=[self.pk])
+
+    @property
+    def fields(self) -> list[Field]:
+        return [choice for flag, choice in FIELD_FLAGS.items() if getattr(self, flag)]
+
+    @property
+    def fields_display(self) -> str:
+        return "; ".join(field.label for field in self.fields)
+
+    # --- the workflow protocol (see workflow.models.WorkflowCase) ---
+
+    def roles_of(self, actor) -> set[str]:
+        from .selectors import memberships_of
+
+        roles = set()
+        for membership in memberships_of(actor):
+            if membership.role == Role.UNIT_OFFICER:
+                if self.unit.path.startswith(membership.unit.path):
+                    roles.add(Role.UNIT_OFFICER)
+            elif membership.role == Role.INSPECTOR:
+                if self.unit.path.startswith(membership.unit.path):
+                    roles.add(Role.INSPECTOR)
+            else:
+                roles.add(membership.role)
+        return roles
+
+    def missing_for_submission(self) -> list[str]:
+        errors = [
+            MISSING_FIELD.format(label=self._meta.get_field(name).verbose_name)
+            for name in ("name", "goals", "start_date", "end_date", "target_level")
+            if not getattr(self, name)
+        ]
+        if not self.fields:
+            errors.append(NO_FIELD)
+        return errors
+
+    def transition_errors(self, name: str, *, actor, today, payload: dict) -> list[str]:
+        if name == "submit":
+            errors = self.missing_for_submission()
+            if today > self.campaign.registration_deadline and not self._late_submission_allowed(
+                today
+            ):
+                deadline = self.campaign.registration_deadline.strftime("%d/%m/%Y")
+                errors.append(DEADLINE_PASSED.format(deadline=deadline))
+            return errors
+        if name == "start" and (self.start_date is None or self.start_date > today):
+            start = self.start_date.strftime("%d/%m/%Y") if self.start_date else "—"
+            return [NOT_STARTED.format(start=start)]
+        if name in ("recognize", "upgrade"):
+            level = self.campaign.levels.filter(pk=payload.get("level_id")).first()
+            if level is None:
+                return [LEVEL_UNKNOWN]
+            if name == "recognize" and self.target_level and level.rank > self.target_level.rank:
+                return [LEVEL_ABOVE_TARGET]
+            if (
+                name == "upgrade"
+                and self.recognized_level
+                and level.rank <= (self.recognized_level.rank)
+            ):
+                return [LEVEL_NOT_HIGHER]
+        return []
+
+    def apply_effects(self, name: str, payload: dict) -> None:
+        if name in ("recognize", "upgrade"):
+            self.recognized_level_id = payload["level_id"]
+
+    def _late_submission_allowed(self, today: datetime.date) -> bool:
+        ancestors = [int(pk) for pk in self.unit.path.strip("/").split("/") if pk]
+        return DeadlineExtension.objects.filter(
+            campaign_id=self.campaign_id, unit_id__in=ancestors, until__gte=today
+        ).exists()

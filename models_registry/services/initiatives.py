@@ -1,0 +1,129 @@
+"""Writes to registered models that are not state changes (those go through
+``workflow.services.transition_apply``)."""
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django_fsm import ConcurrentTransition
+
+from workflow.errors import WorkflowError
+from workflow.lifecycle import Role, State
+
+from ..models import Campaign, DeadlineExtension, Initiative, Unit
+from ..selectors import roles_of_user, units_for_officer
+
+NOT_YOUR_UNIT = "Bạn chỉ được đăng ký mô hình cho đơn vị mình và các đơn vị trực thuộc."
+CHANGED_MEANWHILE = (
+    "Hồ sơ vừa được chuyển trạng thái trong lúc bạn sửa; thay đổi chưa được lưu. "
+    "Vui lòng tải lại trang."
+)
+ONLY_DRAFTS = "Chỉ sửa được hồ sơ đang ở trạng thái “Bản nháp”."
+NOT_OFFICER = "Chỉ cán bộ của đơn vị đăng ký mới được sửa hồ sơ này."
+DUPLICATE = "Đơn vị “{unit}” đã có mô hình “{name}” trong kế hoạch năm {year}."
+END_BEFORE_START = "Thời gian kết thúc phải sau thời gian bắt đầu."
+LEVEL_OF_OTHER_CAMPAIGN = "Cấp đăng ký không thuộc kế hoạch năm {year}."
+ONLY_SECRETARIAT = "Chỉ Ban Dân vận được gia hạn đăng ký."
+REASON_REQUIRED = "Vui lòng ghi rõ lý do gia hạn."
+
+EDITABLE_FIELDS = (
+    "unit",
+    "name",
+    "goals",
+    "field_economy",
+    "field_culture_society",
+    "field_defence_security",
+    "field_political_system",
+    "subject",
+    "start_date",
+    "end_date",
+    "target_level",
+)
+
+
+def _validate(initiative: Initiative) -> None:
+    errors = []
+    if (
+        initiative.start_date
+        and initiative.end_date
+        and initiative.end_date < initiative.start_date
+    ):
+        errors.append(END_BEFORE_START)
+    if initiative.target_level and initiative.target_level.campaign_id != initiative.campaign_id:
+        errors.append(LEVEL_OF_OTHER_CAMPAIGN.format(year=initiative.campaign.year))
+    if errors:
+        raise WorkflowError(*errors)
+
+
+def _save_unique(initiative: Initiative) -> None:
+    try:
+        with transaction.atomic():
+            initiative.save()
+    except IntegrityError as exc:
+        raise WorkflowError(
+            DUPLICATE.format(
+                unit=initiative.unit.name, name=initiative.name, year=initiative.campaign.year
+            )
+        ) from exc
+
+
+def initiative_create(
+    *, actor, campaign: Campaign, unit: Unit, continues_from: Initiative | None = None, **data: Any
+) -> Initiative:
+    """A new draft for ``unit``, which must lie within the actor's units.
+
+    Guarantees: one case per campaign, unit and name (diacritics and case ignored);
+    end date not before start date; the target level belongs to the campaign."""
+    if not units_for_officer(actor).filter(pk=unit.pk).exists():
+        raise WorkflowError(NOT_YOUR_UNIT)
+    initiative = Initiative(
+        campaign=campaign, unit=unit, created_by=actor, continues_from=continues_from
+    )
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise TypeError(f"initiative_create() got an unexpected field {name!r}")
+        setattr(initiative, name, value)
+    _validate(initiative)
+    _save_unique(initiative)
+    return initiative
+
+
+def initiative_update(*, actor, initiative: Initiative, **data: Any) -> Initiative:
+    """Edit a draft. Only the officers of its unit, only while it is a draft."""
+    if Role.UNIT_OFFICER not in initiative.roles_of(actor):
+        raise WorkflowError(NOT_OFFICER)
+    if initiative.state != State.DRAFT:
+        raise WorkflowError(ONLY_DRAFTS)
+    if "unit" in data and not units_for_officer(actor).filter(pk=data["unit"].pk).exists():
+        raise WorkflowError(NOT_YOUR_UNIT)
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise TypeError(f"initiative_update() got an unexpected field {name!r}")
+        setattr(initiative, name, value)
+    _validate(initiative)
+    # Saves only the editable columns, never the protected state.
+    try:
+        with transaction.atomic():
+            initiative.save(update_fields=[*data, "name_key", "search_text", "updated_at"])
+    except IntegrityError as exc:
+        raise WorkflowError(
+            DUPLICATE.format(
+                unit=initiative.unit.name, name=initiative.name, year=initiative.campaign.year
+            )
+        ) from exc
+    except ConcurrentTransition as exc:  # submitted or withdrawn while being edited
+        raise WorkflowError(CHANGED_MEANWHILE) from exc
+    return initiative
+
+
+def deadline_extension_grant(
+    *, actor, campaign: Campaign, unit: Unit, until: datetime.date, reason: str
+) -> DeadlineExtension:
+    """The secretariat lets ``unit`` and its sub-units submit until ``until``."""
+    if Role.SECRETARIAT not in roles_of_user(actor) and not actor.is_superuser:
+        raise WorkflowError(ONLY_SECRETARIAT)
+    if not reason.strip():
+        raise WorkflowError(REASON_REQUIRED)
+    return DeadlineExtension.objects.create(
+        campaign=campaign, unit=unit, until=until, reason=reason.strip(), granted_by=actor
+    )

@@ -1,0 +1,160 @@
+"""Pages for registered models: list, detail with timeline, create and edit, transitions.
+
+Thin: validate the form, fetch through a selector that checks access, call a service."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from workflow.errors import WorkflowError
+from workflow.lifecycle import TRANSITIONS, Role, State
+from workflow.services import transition_apply, transitions_available
+
+from ..filters import InitiativeFilter
+from ..forms import InitiativeForm, TransitionForm
+from ..models import Campaign
+from ..selectors import initiative_get, initiative_list, roles_of_user, units_for_officer
+from ..services.initiatives import initiative_create, initiative_update
+
+DONE = {
+    "submit": "Đã gửi đăng ký.",
+    "return_for_revision": "Đã trả lại hồ sơ để đơn vị chỉnh sửa.",
+    "start": "Hồ sơ đã chuyển sang “Đang triển khai”.",
+    "withdraw": "Đã rút đăng ký.",
+}
+SAVED = "Đã lưu bản nháp."
+CREATED = "Đã tạo bản nháp. Kiểm tra lại rồi bấm “Gửi đăng ký” khi sẵn sàng."
+FIX_BELOW = "Chưa lưu được: vui lòng sửa các lỗi bên dưới."
+ONLY_DRAFTS_BY_UNIT = "Chỉ cán bộ đơn vị đăng ký mới sửa được hồ sơ, và chỉ khi hồ sơ là bản nháp."
+
+
+def _can_edit(initiative, user) -> bool:
+    return initiative.state == State.DRAFT and Role.UNIT_OFFICER in initiative.roles_of(user)
+
+
+def _service_errors_to_form(form, error: WorkflowError) -> None:
+    for message in error.messages:
+        form.add_error(None, ValidationError(message))
+
+
+@login_required
+def initiative_list_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    is_officer = Role.UNIT_OFFICER in roles_of_user(user)
+    filterset = InitiativeFilter(
+        request.GET or None,
+        queryset=initiative_list(actor=user),
+        units=units_for_officer(user) if is_officer and not user.is_superuser else None,
+    )
+    page = Paginator(filterset.qs, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "models_registry/initiative_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": is_officer,
+        },
+    )
+
+
+@login_required
+def initiative_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = initiative_get(actor=request.user, pk=pk)
+    logs = initiative.transition_logs.select_related("actor").order_by("at", "id")
+    actions = transitions_available(case=initiative, actor=request.user)
+    can_edit = _can_edit(initiative, request.user)
+    return render(
+        request,
+        "models_registry/initiative_detail.html",
+        {"initiative": initiative, "logs": logs, "actions": actions, "can_edit": can_edit},
+    )
+
+
+@login_required
+def initiative_create_view(request: HttpRequest) -> HttpResponse:
+    units = units_for_officer(request.user)
+    if not units.exists():
+        messages.error(request, "Chỉ cán bộ đơn vị mới đăng ký được mô hình.")
+        return redirect("models_registry:initiative_list")
+    form = InitiativeForm(
+        request.POST or None,
+        units=units,
+        initial={"campaign": Campaign.objects.order_by("-year").first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative = initiative_create(
+                actor=request.user, campaign=form.cleaned_data["campaign"], **form.service_data
+            )
+        except WorkflowError as error:
+            _service_errors_to_form(form, error)
+        else:
+            messages.success(request, CREATED)
+            return redirect(initiative)
+    if request.method == "POST":
+        messages.error(request, FIX_BELOW)
+    return render(request, "models_registry/initiative_form.html", {"form": form})
+
+
+@login_required
+def initiative_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = initiative_get(actor=request.user, pk=pk)
+    if not _can_edit(initiative, request.user):
+        messages.error(request, ONLY_DRAFTS_BY_UNIT)
+        return redirect(initiative)
+    form = InitiativeForm(
+        request.POST or None, instance=initiative, units=units_for_officer(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative_update(
+                actor=request.user,
+                initiative=initiative_get(actor=request.user, pk=pk),
+                **form.service_data,
+            )
+        except WorkflowError as error:
+            _service_errors_to_form(form, error)
+        else:
+            messages.success(request, SAVED)
+            return redirect(initiative)
+    if request.method == "POST":
+        messages.error(request, FIX_BELOW)
+    return render(
+        request,
+        "models_registry/initiative_form.html",
+        {"form": form, "initiative": initiative},
+    )
+
+
+@login_required
+@require_POST
+def initiative_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = initiative_get(actor=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Yêu cầu không hợp lệ. Vui lòng tải lại trang.")
+        return redirect(initiative)
+    name = form.cleaned_data["transition"]
+    try:
+        transition_apply(
+            case=initiative,
+            name=name,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_state=form.cleaned_data["expected_state"],
+        )
+    except WorkflowError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, DONE.get(name, f"Đã thực hiện “{TRANSITIONS[name].label}”."))
+    return redirect(initiative)

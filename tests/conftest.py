@@ -1,0 +1,26 @@
+import os
+
+import pytest
+from django.conf import settings
+
+from .factories import build_world, make_draft
+
+
+def pytest_configure(config):
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            raise pytest.UsageError(
+                "REQUIRE_SERVICES=1 but DATABASE_URL does not point at PostgreSQL "
+                f"(engine: {engine}); refusing to run the suite on a stand-in."
+            )
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def draft(world):
+    return make_draft(world)
