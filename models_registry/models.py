@@ -378,3 +378,105 @@ class Initiative(WorkflowCase):
         return DeadlineExtension.objects.filter(
             campaign_id=self.campaign_id, unit_id__in=ancestors, until__gte=today
         ).exists()
+
+
+class ProgressKind(models.TextChoices):
+    UPDATE = "update", "Cập nhật tiến độ"
+    MID_YEAR = "mid_year", "Báo cáo sơ kết"
+    YEAR_END = "year_end", "Báo cáo tổng kết"
+
+
+class ProgressReport(models.Model):
+    """What a unit achieved against a model's goals, as of a date."""
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+        verbose_name="Mô hình",
+    )
+    kind = models.CharField(
+        "Loại báo cáo", max_length=20, choices=ProgressKind.choices, default=ProgressKind.UPDATE
+    )
+    report_date = models.DateField("Ngày báo cáo")
+    achievements = models.TextField("Kết quả đạt được so với mục tiêu")
+    percent_complete = models.PositiveSmallIntegerField("Mức độ hoàn thành (%)")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Người báo cáo",
+    )
+    created_at = models.DateTimeField("Thời điểm ghi", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Báo cáo tiến độ"
+        verbose_name_plural = "Báo cáo tiến độ"
+        ordering = ["report_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__lte=100),
+                name="progress_percent_at_most_100",
+                violation_error_message="Mức độ hoàn thành không vượt quá 100%.",
+            ),
+        ]
+        indexes = [models.Index(fields=["initiative", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.report_date:%d/%m/%Y} — {self.initiative}"
+
+
+class ProgressAttachment(models.Model):
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="attachments", verbose_name="Báo cáo"
+    )
+    file = models.FileField("Tệp", upload_to="progress/%Y/%m/")
+    original_name = models.CharField("Tên tệp gốc", max_length=255)
+    content_type = models.CharField("Loại tệp", max_length=100)
+    size = models.PositiveIntegerField("Dung lượng (byte)")
+
+    class Meta:
+        verbose_name = "Tệp đính kèm báo cáo"
+        verbose_name_plural = "Tệp đính kèm báo cáo"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "Đang chờ xử lý"
+    RUNNING = "running", "Đang nhập"
+    DONE = "done", "Hoàn tất"
+    FAILED = "failed", "Có lỗi, không nhập gì"
+
+
+class ImportJob(models.Model):
+    """One upload of the registration form: previewed, then confirmed; large files run
+    in the background and report rows done of rows total."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Người nhập",
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, verbose_name="Kế hoạch")
+    file = models.FileField("Tệp biểu mẫu", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("Tên tệp gốc", max_length=255)
+    as_drafts = models.BooleanField("Lưu dưới dạng bản nháp", default=True)
+    status = models.CharField(
+        "Trạng thái", max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    rows_total = models.PositiveIntegerField("Số dòng", default=0)
+    rows_done = models.PositiveIntegerField("Số dòng đã xử lý", default=0)
+    result = models.JSONField("Kết quả", default=dict, blank=True)
+    created_at = models.DateTimeField("Thời điểm tải lên", auto_now_add=True)
+    finished_at = models.DateTimeField("Thời điểm xong", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Lượt nhập biểu mẫu"
+        verbose_name_plural = "Lượt nhập biểu mẫu"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
