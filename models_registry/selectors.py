@@ -76,7 +76,11 @@ def initiative_list(*, actor) -> QuerySet[Initiative]:
 def initiative_get(*, actor, pk: int) -> Initiative:
     """The case, if ``actor`` may see it; 404 otherwise (never a hint that it exists)."""
     try:
-        return initiative_list(actor=actor).get(pk=pk)
+        return (
+            initiative_list(actor=actor)
+            .select_related("created_by", "continues_from__campaign")
+            .get(pk=pk)
+        )
     except (Initiative.DoesNotExist, ValueError, TypeError):
         raise Http404("Không tìm thấy hồ sơ.") from None
 

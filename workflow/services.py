@@ -121,7 +121,7 @@ def transition_apply(
     with transaction.atomic():
         locked = type(case)._default_manager.select_for_update().get(pk=case.pk)
         if locked.state != seen_state:
-            case.refresh_from_db()
+            _copy_row(locked, into=case)
             raise TransitionConflict(CONFLICT.format(state=state_label(locked.state)))
         check = _check(locked, spec, actor=actor, today=today, payload=payload)
         if check.errors:
@@ -147,5 +147,17 @@ def transition_apply(
         )
         case_transitioned.send(sender=type(locked), case=locked, log=log, actor=actor)
 
-    case.refresh_from_db()
+    _copy_row(locked, into=case)
     return log
+
+
+def _copy_row(fresh: WorkflowCase, *, into: WorkflowCase) -> None:
+    """Bring ``into`` up to date with ``fresh`` (the same row, just read).
+
+    Not ``refresh_from_db``: django-fsm makes a protected field writable for its
+    duration by flipping a flag on the shared field object, which races when two
+    threads of one process refresh at once (seen with twenty concurrent submits)."""
+    for field in into._meta.concrete_fields:
+        into.__dict__[field.attname] = getattr(fresh, field.attname)
+    into._state.fields_cache.clear()
+    into._update_initial_state()
