@@ -1,0 +1,60 @@
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from models_registry.models import Campaign, Initiative, Membership, RecognitionLevel, Unit
+from workflow.lifecycle import State
+from workflow.models import TransitionLog
+
+
+def snapshot():
+    return {
+        "units": sorted(Unit.objects.values_list("path", "name")),
+        "users": sorted(get_user_model().objects.values_list("username", flat=True)),
+        "memberships": sorted(
+            Membership.objects.values_list("user__username", "unit__name", "role")
+        ),
+        "campaigns": sorted(
+            Campaign.objects.values_list("year", "plan_number", "registration_deadline")
+        ),
+        "levels": sorted(RecognitionLevel.objects.values_list("campaign__year", "rank", "name")),
+        "cases": sorted(Initiative.objects.values_list("unit__name", "name", "state")),
+        "logs": TransitionLog.objects.count(),
+    }
+
+
+def test_seed_demo_twice_leaves_the_same_data_as_once(db):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    first = snapshot()
+    call_command("seed_demo", stdout=StringIO())
+    assert snapshot() == first
+    text = out.getvalue()
+    for username in ("bandanvan", "canbo.dongngan", "kiemtra", "chutich.bcd", "lanhdao"):
+        assert username in text
+
+
+def test_the_demo_is_tu_son_2023(db):
+    call_command("seed_demo", stdout=StringIO())
+    wards = Unit.objects.filter(name__startswith="Đảng ủy phường")
+    assert wards.count() == 12
+    assert Unit.objects.filter(parent__in=wards).count() == 12 * 7
+    campaign = Campaign.objects.get(year=2023)
+    assert (campaign.plan_number, f"{campaign.registration_deadline:%d/%m/%Y}") == (
+        "47-KH/BCĐ",
+        "06/03/2023",
+    )
+    assert list(campaign.levels.values_list("name", flat=True)) == [
+        "Cấp cơ sở",
+        "Cấp huyện, thành phố",
+    ]
+    cases = Initiative.objects.filter(campaign=campaign)
+    assert 130 <= cases.count() <= 170
+    collective = cases.filter(subject="collective").count()
+    assert 0.6 <= collective / cases.count() <= 0.72
+    states = set(cases.values_list("state", flat=True))
+    assert {State.DRAFT, State.REGISTERED, State.IN_PROGRESS, State.WITHDRAWN} <= states
+    # Every state the demo reached, it reached through the workflow service.
+    for case in cases.exclude(state=State.DRAFT)[:20]:
+        assert TransitionLog.objects.filter(case=case).exists()
