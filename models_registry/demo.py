@@ -179,13 +179,12 @@ def _unit(name, kind, parent, aliases=()):
 
 
 def _user(username, full_name, *, staff=False, superuser=False):
-    User = get_user_model()
-    first, _, last = full_name.rpartition(" ")
-    user, created = User.objects.get_or_create(
+    # The whole Vietnamese name (family name first) in first_name: Django's
+    # get_full_name() puts first_name before last_name, the Western order.
+    user, created = get_user_model().objects.get_or_create(
         username=username,
         defaults={
-            "first_name": last,
-            "last_name": first,
+            "first_name": full_name,
             "is_staff": staff,
             "is_superuser": superuser,
             "email": f"{username}@tuson.example",
