@@ -1,5 +1,6 @@
 # One command to run the app on its embedded default, one to pass the tests.
 #   make run    venv + dependencies + database + demo data, then web, worker and beat
+#               together (one command; Ctrl-C stops all three)
 #   make test   venv + dependencies + browser, then ruff and the whole pytest suite
 PYTHON ?= python3
 VENV   := .venv
@@ -25,7 +26,7 @@ browser:
 run: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(BIN)/python manage.py run_embedded 127.0.0.1:8000
 
 lint: setup
 	$(BIN)/ruff check .

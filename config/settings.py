@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -133,7 +134,12 @@ USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
+# Outside production WhiteNoise serves straight from the apps' static folders, so the
+# embedded default and the browser tests need no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -149,8 +155,22 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 
 # Which concrete model the workflow engine drives (see workflow/models.py).
 WORKFLOW_CASE_MODEL = "models_registry.Initiative"
+# The unit and recognition-level models that committees belong to (workflow/models.py).
+WORKFLOW_UNIT_MODEL = "models_registry.Unit"
+WORKFLOW_LEVEL_MODEL = "models_registry.RecognitionLevel"
 
 CASES_PER_PAGE = 25
+
+# Progress report attachments (models_registry/services/progress.py): per file and per report.
+PROGRESS_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("PROGRESS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+)
+PROGRESS_ATTACHMENT_MAX_FILES = int(os.environ.get("PROGRESS_ATTACHMENT_MAX_FILES", "5"))
+
+# Inspections (issue 5): the "to inspect" page proposes models ending within this many
+# days; visit photos and PDFs are refused above this size.
+INSPECTION_DUE_WITHIN_DAYS = int(os.environ.get("INSPECTION_DUE_WITHIN_DAYS", "30"))
+INSPECTION_UPLOAD_MAX_BYTES = int(os.environ.get("INSPECTION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -173,20 +193,110 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# --- Celery (issue 3 refines: retries, time limits, beat schedule) ---
+# --- Celery, e-mail and notifications (issue 3) ---
+# Redis in production and CI; unset, kombu's filesystem transport under var/broker so the
+# embedded default needs no server. ONE beat only: `make run` embeds it in the single
+# worker (-B); docker-compose runs it as its own one-replica service.
 _BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = (
     os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ("filesystem://")
 )
+# Redis hands an unacknowledged message to another worker after this many seconds;
+# every countdown (retry backoff) and every task stays well below it.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+# Publishing from a web request must fail fast when the broker is down: the outbox row
+# stays pending and the flush publishes it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _BROKER_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_BROKER_DIR),
         "data_folder_out": str(_BROKER_DIR),
+        # Otherwise kombu keeps its exchange table in ./control, wherever the process runs.
+        "control_folder": str(_BROKER_DIR / "control"),
         "processed_folder": str(_BROKER_DIR / "processed"),
         "store_processed": False,
     }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        # A Redis that accepts connections but does not answer costs a request at most
+        # this long, once: notifications_publish then stops trying for a while.
+        "socket_timeout": float(os.environ.get("CELERY_BROKER_SOCKET_TIMEOUT", "5")),
+        "max_retries": 0,
+    }
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# Early acknowledgement (the default): the outbox row, not the message, carries the
+# work; a message lost with its worker is made good by the flush (notifications/tasks.py).
+CELERY_TASK_ACKS_LATE = False
+CELERY_WORKER_PREFETCH_MULTIPLIER = int(os.environ.get("CELERY_WORKER_PREFETCH_MULTIPLIER", "4"))
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "120"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "180"))
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "emails"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+# A mail server that does not answer must not hold a worker past its time limit.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Ban Chỉ đạo “Dân vận khéo” <khong-tra-loi@dvk.local>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = os.environ.get("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "")
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
+# Retry n waits a random time in [d/2, d], d = BACKOFF * 2**(n-1), capped at BACKOFF_MAX:
+# 10 s, 20 s, 40 s, ... 5 min, far below CELERY_VISIBILITY_TIMEOUT.
+NOTIFICATIONS_RETRY_BACKOFF = float(os.environ.get("NOTIFICATIONS_RETRY_BACKOFF", "10"))
+NOTIFICATIONS_RETRY_BACKOFF_MAX = float(os.environ.get("NOTIFICATIONS_RETRY_BACKOFF_MAX", "300"))
+# A row left in SENDING this long belongs to a dead worker: the flush takes it back.
+# Longer than EMAIL_TIMEOUT and the task time limit, so a slow live send is never doubled.
+NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
+NOTIFICATIONS_FLUSH_GRACE_SECONDS = int(os.environ.get("NOTIFICATIONS_FLUSH_GRACE_SECONDS", "30"))
+NOTIFICATIONS_FLUSH_BATCH = int(os.environ.get("NOTIFICATIONS_FLUSH_BATCH", "1000"))
+NOTIFICATIONS_FLUSH_EVERY = float(os.environ.get("NOTIFICATIONS_FLUSH_EVERY", "60"))
+# After a failed publish, skip the broker for this long (rows wait for the flush).
+NOTIFICATIONS_PUBLISH_PAUSE_SECONDS = float(
+    os.environ.get("NOTIFICATIONS_PUBLISH_PAUSE_SECONDS", "30")
+)
+
+_LONGEST_WAIT = max(
+    NOTIFICATIONS_RETRY_BACKOFF_MAX, CELERY_TASK_TIME_LIMIT, NOTIFICATIONS_LEASE_SECONDS
+)
+if CELERY_VISIBILITY_TIMEOUT < 2 * _LONGEST_WAIT:
+    raise ValueError("CELERY_VISIBILITY_TIMEOUT must stay well above backoff, limits, lease.")
+
+from celery.schedules import crontab  # noqa: E402  (only the beat schedule needs it)
+
+CELERY_BEAT_SCHEDULE = {
+    "deadlines-daily": {
+        "task": "workflow.deadlines_sweep",
+        # CELERY_TIMEZONE is Asia/Ho_Chi_Minh: 07:00 local time.
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
+    "notifications-flush": {
+        "task": "notifications.flush",
+        "schedule": NOTIFICATIONS_FLUSH_EVERY,
+        "options": {"expires": NOTIFICATIONS_FLUSH_EVERY},
+    },
+}

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -17,10 +16,13 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("ho-so/", include("models_registry.urls")),
+    path("kiem-tra/", include("inspections.urls")),
+    path("thong-bao/", include("notifications.urls")),
+    # The committee: its actions (workflow) and its pages (models_registry), one prefix.
+    path("hoi-dong/", include("workflow.urls")),
+    path("hoi-dong/", include("models_registry.committee_urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served as such, not even with DEBUG: uploads (progress report
+# attachments, imported forms, visit photos) go out through views that check access.

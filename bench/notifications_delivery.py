@@ -1,0 +1,236 @@
+"""Benchmark: 1,000 notifications through a real Celery worker to an SMTP sink.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dvk .venv/bin/python \
+        bench/notifications_delivery.py [--count 1000] [--kills 5] [--concurrency 4]
+
+Creates its own database (<name>_bench, dropped at the end), starts its own redis-server
+on a free port (or uses --redis-url), an aiosmtpd sink on loopback and worker processes.
+Run 1 delivers ``count`` messages undisturbed; run 2 delivers ``count`` more while the
+worker is killed with SIGKILL ``kills`` times (restarted at once, beat embedded so that
+the flush takes back what each dead worker held). Prints messages per second and the
+counts delivered, duplicated (the mail server got the same Message-ID twice) and lost.
+Not a test: nothing is asserted.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# Bench-sized lease and flush: a dead worker's rows come back within seconds (production
+# uses a 5-minute lease and a 30-second grace; the mechanism is the same).
+WORKER_SETTINGS = {
+    "NOTIFICATIONS_LEASE_SECONDS": "5",
+    "NOTIFICATIONS_FLUSH_GRACE_SECONDS": "10",
+    "NOTIFICATIONS_FLUSH_EVERY": "1",
+    "NOTIFICATIONS_RETRY_BACKOFF": "0.5",
+    "NOTIFICATIONS_RETRY_BACKOFF_MAX": "2",
+    "NOTIFICATIONS_MAX_ATTEMPTS": "50",
+    "CELERY_WORKER_PREFETCH_MULTIPLIER": "4",
+}
+
+
+def start_redis(tmp: Path):
+    from tests.notifications.harness import free_port
+
+    if not shutil.which("redis-server"):
+        sys.exit("redis-server is not installed: pass --redis-url")
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            return process, f"redis://127.0.0.1:{port}/0"
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    process.kill()
+    sys.exit("redis-server did not start")
+
+
+def queue_batch(prefix: str, count: int) -> list:
+    from django.db import transaction
+
+    from models_registry.models import Campaign, Unit
+    from notifications.services import notification_queue
+
+    campaign = Campaign.objects.first()
+    unit = Unit.objects.first()
+    with transaction.atomic():
+        rows = notification_queue(
+            kind="registration_reminder",
+            recipients=[f"donvi{i}@bench.example" for i in range(count)],
+            dedupe_key=prefix,
+            context={"campaign": campaign, "unit": unit, "days_left": 3},
+        )
+    return rows
+
+
+def wait_all_sent(prefix: str, timeout: float, on_progress=None) -> bool:
+    from notifications.models import Notification, Status
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = Notification.objects.filter(dedupe_key__startswith=f"{prefix}:")
+        left = rows.exclude(status=Status.SENT).count()
+        if on_progress:
+            on_progress()
+        if left == 0:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def figures(label: str, rows, received, started: float, finished: float, extra: str = ""):
+    from notifications.services import message_id_for
+
+    expected = {message_id_for(row.dedupe_key) for row in rows}
+    counts = Counter(m.message_id for m in received if m.message_id in expected)
+    delivered = len(counts)
+    duplicated = sum(n - 1 for n in counts.values())
+    lost = len(expected) - delivered
+    seconds = finished - started
+    print(
+        f"{label}: {len(rows)} queued, {delivered} delivered, {duplicated} duplicated, "
+        f"{lost} lost; {seconds:.1f} s, {delivered / seconds:.0f} msg/s{extra}"
+    )
+    return delivered, duplicated, lost
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--kills", type=int, default=5)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--redis-url", default="")
+    parser.add_argument("--timeout", type=float, default=600)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL server (the bench creates <name>_bench).")
+
+    import kombu.pools
+
+    from config.celery import app as celery_app
+    from models_registry.demo import build_campaigns, build_directory
+    from notifications.services import publish_pause_reset
+    from tests.notifications.harness import SmtpSink, WorkerProcess, database_url, worker_env
+
+    tmp = Path(tempfile.mkdtemp(prefix="dvk-bench-"))
+    redis_process = None
+    if args.redis_url:
+        broker = args.redis_url
+    else:
+        redis_process, broker = start_redis(tmp)
+    celery_app.conf.broker_url = broker
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    publish_pause_reset()
+
+    db_settings = settings.DATABASES["default"]
+    db_settings.setdefault("TEST", {})["NAME"] = f"{db_settings['NAME']}_bench"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    smtp = SmtpSink().start()
+    workers: list[WorkerProcess] = []
+    try:
+        build_directory()
+        build_campaigns()
+        print(
+            f"{args.count} notifications per run, worker concurrency {args.concurrency}, "
+            f"broker {broker}, SMTP sink {smtp.host}:{smtp.port}, {os.cpu_count()} CPU(s), "
+            f"load average {os.getloadavg()[0]:.1f} at start"
+        )
+
+        def new_worker(**extra) -> WorkerProcess:
+            env = worker_env(
+                database=database_url(connection.settings_dict),
+                broker=broker,
+                smtp=smtp,
+                var_dir=tmp,
+                **{**WORKER_SETTINGS, **extra},
+            )
+            worker = WorkerProcess(env=env, log_dir=tmp, concurrency=args.concurrency, beat=True)
+            workers.append(worker)
+            return worker.start()
+
+        # Run 1: undisturbed.
+        worker = new_worker()
+        before = len(smtp.messages())
+        started = time.monotonic()
+        rows = queue_batch("bench-calm", args.count)
+        queued = time.monotonic()
+        done = wait_all_sent("bench-calm", args.timeout)
+        finished = time.monotonic()
+        figures(
+            "Run 1 (no failures)",
+            rows,
+            smtp.messages()[before:],
+            started,
+            finished,
+            f" (queueing took {queued - started:.1f} s){'' if done else ' — TIMED OUT'}",
+        )
+        worker.stop()
+        print(f"Load average {os.getloadavg()[0]:.1f} after run 1.")
+
+        # Run 2: the worker is SIGKILLed `kills` times while delivering.
+        state = {"worker": new_worker(), "kills": 0}
+        before = len(smtp.messages())
+        marks = [int(args.count * (k + 1) / (args.kills + 1)) for k in range(args.kills)]
+
+        def maybe_kill() -> None:
+            if (
+                state["kills"] < len(marks)
+                and len(smtp.messages()) - before >= marks[state["kills"]]
+            ):
+                state["worker"].kill()
+                state["kills"] += 1
+                state["worker"] = new_worker()
+
+        started = time.monotonic()
+        rows = queue_batch("bench-kill", args.count)
+        done = wait_all_sent("bench-kill", args.timeout, on_progress=maybe_kill)
+        finished = time.monotonic()
+        figures(
+            f"Run 2 (worker SIGKILLed {state['kills']} times)",
+            rows,
+            smtp.messages()[before:],
+            started,
+            finished,
+            "" if done else " — TIMED OUT",
+        )
+    finally:
+        for worker in workers:
+            worker.stop()
+        smtp.stop()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if redis_process is not None:
+            redis_process.terminate()
+            redis_process.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,424 @@
+"""Writes to the outbox: queue, deliver, flush, retry, mark read.
+
+The outbox row is the source of truth, never the broker message: a row is written in the
+caller's transaction, a task delivers it after commit, and the periodic flush re-queues
+whatever a lost message, a dead worker or a broker outage left behind.
+"""
+
+import contextlib
+import hashlib
+import logging
+import os
+import random
+import smtplib
+import socket
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.db import transaction
+from django.db.models import F
+from django.template import Context
+from django.template.loader import get_template
+from django.utils import timezone
+
+from workflow.errors import WorkflowError
+
+from .models import Notification, Status
+from .selectors import is_secretariat
+
+logger = logging.getLogger(__name__)
+
+ONLY_SECRETARIAT_RETRIES = "Chỉ Ban Dân vận được gửi lại thông báo không gửi được."
+ONLY_FAILED_RETRIED = "Chỉ gửi lại được thông báo đang ở trạng thái “Gửi không thành công”."
+WORKER_LOST = "Tiến trình gửi bị dừng đột ngột nhiều lần khi đang gửi thông báo này."
+NO_ADDRESS = "(không có địa chỉ email: chỉ hiển thị trong hộp thư thông báo)"
+
+
+# --- queueing -------------------------------------------------------------------------
+
+
+def _recipient_key(recipient) -> str:
+    if isinstance(recipient, str):
+        return recipient.strip().lower()
+    return f"user{recipient.pk}"
+
+
+def _collapse(recipients: Iterable) -> list:
+    """Users first, then the addresses that no listed user already receives at."""
+    users: dict[int, object] = {}
+    addresses: dict[str, str] = {}
+    for recipient in recipients:
+        if recipient is None:
+            continue
+        if isinstance(recipient, str):
+            address = recipient.strip()
+            if address:
+                addresses.setdefault(address.lower(), address)
+        elif getattr(recipient, "is_active", True):
+            users.setdefault(recipient.pk, recipient)
+    taken = {(user.email or "").strip().lower() for user in users.values()}
+    return [*users.values(), *(a for key, a in addresses.items() if key not in taken)]
+
+
+def _render(name: str, context: dict, *, autoescape: bool) -> str:
+    # Text parts are rendered without HTML escaping: "Hội LHPN & Đoàn" stays as written.
+    template = get_template(name).template
+    return template.render(Context(context, autoescape=autoescape))
+
+
+def notification_render(*, kind: str, context: dict) -> tuple[str, str, str]:
+    """Subject (one line), text body and HTML body of ``kind`` for ``context``."""
+    base = f"notifications/email/{kind}/"
+    subject = " ".join(_render(base + "subject.txt", context, autoescape=False).split())
+    text = _render(base + "body.txt", context, autoescape=False).strip() + "\n"
+    html = _render(base + "body.html", context, autoescape=True).strip()
+    return subject, text, html
+
+
+def notification_queue(
+    *, kind: str, recipients: Iterable, dedupe_key: str, context: dict, case=None
+) -> list[Notification]:
+    """Write one outbox row per recipient in the caller's transaction and schedule their
+    delivery for after it commits.
+
+    Guarantees: ``recipients`` may mix users (e-mail and inbox entry) and bare addresses
+    (e-mail only); duplicates, inactive users and addresses a listed user already has
+    collapse. Each row's dedupe key is ``f"{dedupe_key}:{recipient}"`` and unique, so a
+    second call with the same key writes and sends nothing (rows already present are
+    skipped silently). Nothing is published to the broker before commit; if the broker
+    is unreachable then, the rows stay pending for the flush. Returns the rows written.
+    """
+    people = _collapse(recipients)
+    if not people:
+        return []
+    keys = {f"{dedupe_key}:{_recipient_key(r)}": r for r in people}
+    existing = set(
+        Notification.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True)
+    )
+    site_url = settings.SITE_URL
+    case_url = f"{site_url}{case.get_absolute_url()}" if case is not None else ""
+    now = timezone.now()
+    rows = []
+    for key, recipient in keys.items():
+        if key in existing:
+            continue
+        is_user = not isinstance(recipient, str)
+        address = (recipient.email or "").strip() if is_user else recipient
+        subject, text, html = notification_render(
+            kind=kind,
+            context={
+                **context,
+                "case": case,
+                "recipient": recipient,
+                "recipient_name": (
+                    (recipient.get_full_name() or recipient.username) if is_user else ""
+                ),
+                "site_url": site_url,
+                "case_url": case_url,
+            },
+        )
+        rows.append(
+            Notification(
+                dedupe_key=key,
+                kind=kind,
+                user=recipient if is_user else None,
+                email=address,
+                case=case,
+                subject=subject[:300],
+                body_text=text,
+                body_html=html,
+                link=case_url,
+                # A user with no address still gets the inbox entry: nothing to send.
+                status=Status.PENDING if address else Status.SENT,
+                sent_at=None if address else now,
+                last_error="" if address else NO_ADDRESS,
+                created_at=now,
+                due_at=now,
+            )
+        )
+    if not rows:
+        return []
+    # ignore_conflicts: a concurrent caller with the same keys wins silently.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(
+        Notification.objects.filter(
+            dedupe_key__in=[row.dedupe_key for row in rows], created_at=now
+        ).order_by("pk")
+    )
+    pending = [row.pk for row in created if row.status == Status.PENDING]
+    if pending:
+        transaction.on_commit(lambda: notifications_publish(ids=pending))
+    return created
+
+
+_publish_paused_until = 0.0
+
+
+def publish_pause_reset() -> None:
+    """Forget a broker failure seen earlier (tests switch brokers)."""
+    global _publish_paused_until
+    _publish_paused_until = 0.0
+
+
+def notifications_publish(*, ids: list[int]) -> int:
+    """Hand the rows to the broker; never raises and never waits long.
+
+    Runs after commit. The broker's connection and socket timeouts are short (see
+    settings) and publishing is not retried; after a failure this process leaves the
+    broker alone for ``NOTIFICATIONS_PUBLISH_PAUSE_SECONDS``, so only one request per
+    outage pays the timeout. The rows stay pending; the flush publishes them once the
+    broker is back. Returns how many were published."""
+    global _publish_paused_until
+    from .tasks import notification_deliver_task
+
+    if time.monotonic() < _publish_paused_until:
+        logger.info("Broker paused after a failure: %d notification(s) left to the flush", len(ids))
+        return 0
+    published = 0
+    for pk in ids:
+        try:
+            notification_deliver_task.apply_async((pk,), retry=False)
+        except Exception as exc:  # the broker is down: the flush will pick the rows up
+            _publish_paused_until = time.monotonic() + settings.NOTIFICATIONS_PUBLISH_PAUSE_SECONDS
+            logger.warning(
+                "Broker unreachable, %d notification(s) left pending for the flush: %s",
+                len(ids) - published,
+                exc,
+            )
+            break
+        published += 1
+    return published
+
+
+# --- delivery -------------------------------------------------------------------------
+
+
+class TemporaryFailure(Exception):
+    """Worth trying again later: the server is down, busy or answered 4xx."""
+
+
+class PermanentFailure(Exception):
+    """Will never work as is: the server answered 5xx."""
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    outcome: str  # "sent", "failed", "retry", "skipped"
+    retry_in: float | None = None
+
+
+def message_id_for(dedupe_key: str) -> str:
+    """A stable Message-ID: every attempt at one outbox row carries the same one, so a
+    mail server or client that saw it already can drop the copy."""
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:40]
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    # An IP address or "localhost" makes a poor Message-ID domain: fall back to a name.
+    named = "." in host and any(c.isalpha() for c in host)
+    domain = settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN or (host if named else "dvk.local")
+    return f"<{digest}@{domain}>"
+
+
+def _classify(exc: Exception) -> Exception:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        if codes and all(code >= 500 for code in codes):
+            return PermanentFailure(f"Máy chủ thư từ chối người nhận: {exc.recipients}")
+        return TemporaryFailure(f"Máy chủ thư tạm từ chối người nhận: {exc.recipients}")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        message = exc.smtp_error
+        if isinstance(message, bytes):
+            message = message.decode(errors="replace")
+        text = f"{exc.smtp_code} {message}"
+        return PermanentFailure(text) if exc.smtp_code >= 500 else TemporaryFailure(text)
+    if isinstance(exc, (smtplib.SMTPException, OSError, socket.timeout)):
+        return TemporaryFailure(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+# One SMTP connection per worker process, kept open between messages: a delivery costs
+# MAIL, RCPT and DATA instead of a new TCP connection, EHLO (and TLS) every time.
+_smtp: dict = {"backend": None, "pid": None, "used": 0.0, "server": None}
+SMTP_IDLE_SECONDS = 30  # below the usual server idle timeouts (RFC 5321 suggests 5 min)
+
+
+def _smtp_drop() -> None:
+    backend, _smtp["backend"] = _smtp["backend"], None
+    if backend is not None and _smtp["pid"] == os.getpid():
+        with contextlib.suppress(Exception):
+            backend.close()
+
+
+def _smtp_backend() -> tuple[SmtpBackend, bool]:
+    """The process's open SMTP backend and whether it was already open (reused)."""
+    server = (settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER)
+    stale = (
+        _smtp["pid"] != os.getpid()
+        or _smtp["server"] != server
+        or time.monotonic() - _smtp["used"] > SMTP_IDLE_SECONDS
+    )
+    if _smtp["backend"] is not None and stale:
+        _smtp_drop()
+    reused = _smtp["backend"] is not None
+    if not reused:
+        backend = get_connection(fail_silently=False)
+        backend.open()
+        _smtp.update(backend=backend, pid=os.getpid(), server=server, used=time.monotonic())
+    return _smtp["backend"], reused
+
+
+def _send(notification: Notification) -> None:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.email],
+        headers={
+            "Message-ID": message_id_for(notification.dedupe_key),
+            "X-DVK-Notification": notification.kind,
+        },
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    try:
+        if not isinstance(get_connection(), SmtpBackend):
+            # The file backend (embedded default) or a test backend: one call per message.
+            message.send()
+            return
+        backend, reused = _smtp_backend()
+        try:
+            backend.send_messages([message])
+        except (smtplib.SMTPServerDisconnected, ConnectionError) as exc:
+            _smtp_drop()
+            if not reused:
+                raise
+            # The server closed the idle connection we kept: once more on a fresh one.
+            logger.info("SMTP connection was closed by the server (%s); reconnecting", exc)
+            backend, _ = _smtp_backend()
+            backend.send_messages([message])
+        _smtp["used"] = time.monotonic()
+    except Exception as exc:
+        _smtp_drop()  # whatever state the session is in, the next message starts afresh
+        raise _classify(exc) from exc
+
+
+def retry_delay(attempts: int) -> float:
+    """Exponential backoff with jitter, capped well below the broker's visibility timeout
+    (a countdown longer than that would let Redis hand the same task out twice)."""
+    base = settings.NOTIFICATIONS_RETRY_BACKOFF
+    cap = settings.NOTIFICATIONS_RETRY_BACKOFF_MAX
+    delay = min(cap, base * (2 ** max(0, attempts - 1)))
+    return random.uniform(delay / 2, delay)
+
+
+def notification_deliver(*, notification_id: int) -> DeliveryResult:
+    """Send one outbox row by e-mail, at most once per claim.
+
+    Guarantees: the row is claimed with a conditional update (PENDING → SENDING); a
+    second delivery of the same id, concurrent or late, finds nothing to claim and sends
+    nothing. A 5xx answer marks the row failed at once; a temporary failure puts it back
+    to pending with a backoff, until ``NOTIFICATIONS_MAX_ATTEMPTS`` attempts, then marks it
+    failed. A worker that dies mid-send leaves the row in SENDING; the flush takes it back
+    after the lease (the one case where a message can go out twice: the server accepted
+    it, then the worker died before recording that)."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=notification_id, status=Status.PENDING).update(
+        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return DeliveryResult("skipped")
+    notification = Notification.objects.get(pk=notification_id)
+    mine = Notification.objects.filter(pk=notification_id, status=Status.SENDING, claimed_at=now)
+    try:
+        _send(notification)
+    except PermanentFailure as exc:
+        mine.update(status=Status.FAILED, last_error=str(exc)[:2000])
+        logger.warning("Notification %s refused permanently: %s", notification_id, exc)
+        return DeliveryResult("failed")
+    except TemporaryFailure as exc:
+        if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            mine.update(status=Status.FAILED, last_error=str(exc)[:2000])
+            logger.warning("Notification %s failed after retries: %s", notification_id, exc)
+            return DeliveryResult("failed")
+        delay = retry_delay(notification.attempts)
+        mine.update(
+            status=Status.PENDING,
+            last_error=str(exc)[:2000],
+            due_at=timezone.now() + timedelta(seconds=delay),
+        )
+        return DeliveryResult("retry", retry_in=delay)
+    # Recorded whatever happened to the row meanwhile: it went out, so no one sends it again.
+    Notification.objects.filter(pk=notification_id).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return DeliveryResult("sent")
+
+
+def notifications_flush(*, now=None) -> int:
+    """Re-queue what was missed; the periodic safety net.
+
+    Guarantees: rows left in SENDING longer than ``NOTIFICATIONS_LEASE_SECONDS`` (their
+    worker died) go back to pending, or to failed once they used up their attempts; rows
+    pending and due for longer than ``NOTIFICATIONS_FLUSH_GRACE_SECONDS`` are published
+    again (at most once per grace period each). Safe to run at any time and any number of
+    times: delivery claims each row. Returns how many rows were published."""
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    stale = Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - lease)
+    stale.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(
+        status=Status.FAILED, last_error=WORKER_LOST
+    )
+    stale.update(status=Status.PENDING, due_at=now)
+    grace = timedelta(seconds=settings.NOTIFICATIONS_FLUSH_GRACE_SECONDS)
+    due = list(
+        Notification.objects.filter(status=Status.PENDING, due_at__lte=now - grace)
+        .order_by("due_at")
+        .values_list("pk", flat=True)[: settings.NOTIFICATIONS_FLUSH_BATCH]
+    )
+    if not due:
+        return 0
+    # Stamped before publishing so the next flush leaves them alone for a grace period.
+    Notification.objects.filter(pk__in=due, status=Status.PENDING).update(due_at=now)
+    return notifications_publish(ids=due)
+
+
+# --- people acting on the outbox ------------------------------------------------------
+
+
+def notification_retry(*, notification: Notification, actor) -> Notification:
+    """The secretariat sends a failed message again.
+
+    Guarantees: only the secretariat may; only a failed row is retried (a row sent
+    meanwhile is never sent twice); the row goes back to pending with a fresh set of
+    attempts and is published after commit."""
+    if not is_secretariat(actor):
+        raise WorkflowError(ONLY_SECRETARIAT_RETRIES)
+    with transaction.atomic():
+        reset = Notification.objects.filter(pk=notification.pk, status=Status.FAILED).update(
+            status=Status.PENDING, attempts=0, due_at=timezone.now(), claimed_at=None
+        )
+        if reset != 1:
+            raise WorkflowError(ONLY_FAILED_RETRIED)
+        logger.info("Notification %s retried by %s", notification.pk, actor)
+        transaction.on_commit(lambda: notifications_publish(ids=[notification.pk]))
+    notification.refresh_from_db()
+    return notification
+
+
+def notification_mark_read(*, notification: Notification, actor) -> None:
+    """Marks the actor's own notification read (once; the first reading time is kept)."""
+    Notification.objects.filter(pk=notification.pk, user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_mark_all_read(*, actor) -> int:
+    """Marks every unread notification of the actor read; returns how many."""
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

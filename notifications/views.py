@@ -1,0 +1,76 @@
+"""The inbox (each user's own notifications) and the secretariat's failed deliveries.
+
+Thin: fetch through a selector that scopes to the user, call a service, redirect."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from workflow.errors import WorkflowError
+
+from .models import Notification
+from .selectors import failed_list, inbox_get, inbox_list, is_secretariat
+from .services import (
+    ONLY_SECRETARIAT_RETRIES,
+    notification_mark_read,
+    notification_retry,
+    notifications_mark_all_read,
+)
+
+ALL_READ = "Đã đánh dấu {count} thông báo là đã đọc."
+RETRIED = "Đã đưa thông báo gửi tới {recipient} vào hàng đợi gửi lại."
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    page = Paginator(inbox_list(actor=request.user), settings.CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": page, "is_secretariat": is_secretariat(request.user)},
+    )
+
+
+@login_required
+def notification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = inbox_get(actor=request.user, pk=pk)
+    # Opening a notification is reading it, as in any mail client.
+    notification_mark_read(notification=notification, actor=request.user)
+    return render(request, "notifications/detail.html", {"notification": notification})
+
+
+@login_required
+@require_POST
+def inbox_mark_all_read_view(request: HttpRequest) -> HttpResponse:
+    count = notifications_mark_all_read(actor=request.user)
+    messages.success(request, ALL_READ.format(count=count))
+    return redirect("notifications:inbox")
+
+
+@login_required
+def failed_list_view(request: HttpRequest) -> HttpResponse:
+    if not is_secretariat(request.user):
+        raise PermissionDenied(ONLY_SECRETARIAT_RETRIES)
+    page = Paginator(failed_list(), settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "notifications/failed.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification.objects.select_related("user"), pk=pk)
+    try:
+        notification_retry(notification=notification, actor=request.user)
+    except WorkflowError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, RETRIED.format(recipient=notification.recipient_display))
+    return redirect("notifications:failed")

@@ -1,0 +1,135 @@
+"""Fixtures with real parts: Redis as the broker, a Celery worker process, an aiosmtpd
+server on loopback. With REQUIRE_SERVICES=1 a missing service fails the test."""
+
+import datetime
+import os
+import time
+from contextlib import contextmanager
+
+import kombu.pools
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+from models_registry.services.initiatives import deadline_extension_grant
+from notifications.services import publish_pause_reset
+from tests.e2e.conftest import browser, page, phone_page  # noqa: F401  (browser fixtures)
+
+from .harness import SmtpSink, WorkerProcess, database_url, worker_env
+
+# Small numbers so that retries, leases and flushes happen within a test.
+WORKER_SETTINGS = {
+    "NOTIFICATIONS_RETRY_BACKOFF": "0.4",
+    "NOTIFICATIONS_RETRY_BACKOFF_MAX": "1.5",
+    "NOTIFICATIONS_MAX_ATTEMPTS": "30",
+    "NOTIFICATIONS_LEASE_SECONDS": "2",
+    "NOTIFICATIONS_FLUSH_GRACE_SECONDS": "0",
+}
+
+
+def _require(reason: str):
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_url():
+    """The broker of these tests: ``REDIS_URL``, emptied first (stale task messages from
+    an earlier run would name rows of a database that no longer exists)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        _require("REDIS_URL is not set: the delivery tests need a real Redis broker.")
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        _require(f"Redis at {url} is unreachable: {exc}")
+    client.flushdb()
+    with broker_at(url):
+        yield url
+    client.flushdb()
+
+
+@contextmanager
+def broker_at(url: str):
+    """Point this process's Celery app (the web app's publisher) at ``url``."""
+    previous = celery_app.conf.broker_url
+
+    def switch(to: str) -> None:
+        celery_app.conf.broker_url = to
+        # Drop every cached connection and producer (kombu keys them by URL).
+        kombu.pools.reset()
+        publish_pause_reset()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    switch(url)
+    try:
+        yield
+    finally:
+        switch(previous)
+
+
+@pytest.fixture
+def smtp():
+    sink = SmtpSink().start()
+    yield sink
+    sink.release()
+    sink.stop()
+
+
+@pytest.fixture
+def worker_factory(transactional_db, redis_url, smtp, tmp_path):
+    """Start Celery workers on the test database; every one is stopped at the end."""
+    if connection.vendor != "postgresql":
+        _require("The worker process needs a database it can share: set DATABASE_URL.")
+    workers = []
+
+    def start(**extra) -> WorkerProcess:
+        settings = {**WORKER_SETTINGS, **extra}
+        beat = bool(settings.pop("beat", False))
+        env = worker_env(
+            database=database_url(connection.settings_dict),
+            broker=redis_url,
+            smtp=smtp,
+            var_dir=tmp_path,
+            **settings,
+        )
+        worker = WorkerProcess(env=env, log_dir=tmp_path, beat=beat)
+        workers.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def worker(worker_factory):
+    return worker_factory()
+
+
+@pytest.fixture
+def late_submission_allowed(world):
+    """Pages act on today's date, long after the 2023 deadline: the secretariat lets
+    ward A submit late (the way it would in production)."""
+    return deadline_extension_grant(
+        actor=world.secretariat,
+        campaign=world.campaign,
+        unit=world.ward_a,
+        until=datetime.date.today() + datetime.timedelta(days=30),
+        reason="Đơn vị được nộp bổ sung.",
+    )
+
+
+def wait_until(predicate, timeout: float = 60, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {message}")
