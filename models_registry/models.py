@@ -206,6 +206,14 @@ NOT_STARTED = "Chưa đến ngày bắt đầu triển khai ({start})."
 LEVEL_UNKNOWN = "Cấp công nhận không thuộc kế hoạch của hồ sơ."
 LEVEL_ABOVE_TARGET = "Không thể công nhận ở cấp cao hơn cấp đã đăng ký."
 LEVEL_NOT_HIGHER = "Cấp nâng lên phải cao hơn cấp đã được công nhận."
+# Which cases a committee may vote on (workflow's committee_errors protocol).
+OUTSIDE_COMMITTEE = "Hồ sơ của “{unit}” không thuộc phạm vi xét của “{committee}”."
+OTHER_CAMPAIGN = "Hồ sơ thuộc kế hoạch năm {year}, không thuộc kế hoạch của hội đồng này."
+COMMITTEE_ABOVE_TARGET = (
+    "Hồ sơ đăng ký đạt {target}; hội đồng {level} chỉ xét nâng cấp sau khi hồ sơ được công nhận."
+)
+ALREADY_AT_LEVEL = "Hồ sơ đã được công nhận {level}, không thấp hơn cấp của hội đồng."
+NOT_BEFORE_COMMITTEE = "Hồ sơ đang ở trạng thái “{state}”, không thuộc diện hội đồng xét."
 
 
 class Initiative(WorkflowCase):
@@ -327,7 +335,8 @@ class Initiative(WorkflowCase):
                 if self.unit.path.startswith(membership.unit.path):
                     roles.add(Role.UNIT_OFFICER)
             elif membership.role == Role.INSPECTOR:
-                if self.unit.path.startswith(membership.unit.path):
+                # An inspector acts on the cases of the inspections they are on the team of.
+                if Role.INSPECTOR not in roles and self.inspections.filter(team=actor).exists():
                     roles.add(Role.INSPECTOR)
             else:
                 roles.add(membership.role)
@@ -372,6 +381,29 @@ class Initiative(WorkflowCase):
     def apply_effects(self, name: str, payload: dict) -> None:
         if name in ("recognize", "upgrade"):
             self.recognized_level_id = payload["level_id"]
+
+    def committee_errors(self, committee) -> list[str]:
+        """A committee votes on the inspected cases of its unit's subtree and campaign
+        registered for its level or above, and on cases recognised below its level."""
+        level = committee.level
+        errors = []
+        if not self.unit.path.startswith(committee.unit.path):
+            errors.append(OUTSIDE_COMMITTEE.format(unit=self.unit.name, committee=committee.name))
+        if level.campaign_id != self.campaign_id:
+            errors.append(OTHER_CAMPAIGN.format(year=self.campaign.year))
+        if self.state == State.INSPECTED:
+            if self.target_level and level.rank > self.target_level.rank:
+                errors.append(
+                    COMMITTEE_ABOVE_TARGET.format(
+                        target=self.target_level.name.lower(), level=level.name.lower()
+                    )
+                )
+        elif self.state == State.RECOGNIZED:
+            if self.recognized_level and level.rank <= self.recognized_level.rank:
+                errors.append(ALREADY_AT_LEVEL.format(level=self.recognized_level.name.lower()))
+        else:
+            errors.append(NOT_BEFORE_COMMITTEE.format(state=self.get_state_display()))
+        return errors
 
     def _late_submission_allowed(self, today: datetime.date) -> bool:
         ancestors = [int(pk) for pk in self.unit.path.strip("/").split("/") if pk]

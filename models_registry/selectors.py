@@ -5,13 +5,13 @@ import difflib
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from workflow.errors import WorkflowError
 from workflow.lifecycle import DECIDED_STATES, Role, State
 
-from .models import Initiative, Membership, Unit
+from .models import Campaign, Initiative, Membership, ProgressReport, Unit
 from .text import fold, fold_name
 
 UNIT_UNKNOWN = "Không tìm thấy đơn vị “{name}” trong danh mục."
@@ -51,12 +51,9 @@ def _visibility(user) -> Q | None:
         if membership.role == Role.UNIT_OFFICER:
             parts.append(Q(unit__path__startswith=membership.unit.path))
         elif membership.role == Role.INSPECTOR:
-            # Until inspections are assigned (see inspections/), an inspector follows the
-            # running and finished models of the units under their own.
-            parts.append(
-                Q(unit__path__startswith=membership.unit.path)
-                & ~Q(state__in=[State.DRAFT, State.WITHDRAWN])
-            )
+            # Exactly the cases of the inspections the inspector is on the team of
+            # (a subquery: no duplicate rows when a case had several inspections).
+            parts.append(Q(pk__in=Initiative.objects.filter(inspections__team=user).values("pk")))
         elif membership.role == Role.COMMITTEE:
             parts.append(Q(state__in=DECIDED_STATES))
     if not parts:
@@ -117,3 +114,64 @@ def unit_match(name: str, *, units: QuerySet[Unit] | None = None) -> Unit:
         names = dict.fromkeys(unit.name for k in nearest for unit in by_key[k])
         message += UNIT_NEAREST.format(options=", ".join(f"“{n}”" for n in names))
     raise WorkflowError(message)
+
+
+def progress_report_list(*, initiative: Initiative) -> list[ProgressReport]:
+    """The case's progress reports, oldest first, each with its author and attachments:
+    two queries whatever their number. Access to the case is checked by the caller
+    (``initiative_get``)."""
+    return list(
+        ProgressReport.objects.filter(initiative=initiative)
+        .select_related("created_by")
+        .prefetch_related("attachments")
+        .order_by("report_date", "id")
+    )
+
+
+def initiative_continuations(*, actor, initiative: Initiative) -> list[Initiative]:
+    """The cases that carry ``initiative`` over into later years, as far as ``actor``
+    may see them."""
+    return list(
+        initiative_list(actor=actor)
+        .filter(continues_from=initiative)
+        .order_by("campaign__year", "id")
+    )
+
+
+# Which models may be carried over; the rule is explained in services/carry_over.py.
+CARRY_OVER_STATES = frozenset(
+    {State.IN_PROGRESS, State.INSPECTED, State.RECOGNIZED, State.NOT_RECOGNIZED}
+)
+
+
+def carry_over_target() -> Campaign | None:
+    """The campaign models are carried into: this year's, the latest one."""
+    return Campaign.objects.order_by("-year").first()
+
+
+def carry_over_candidates(
+    *, actor, campaign: Campaign | None
+) -> tuple[Campaign | None, QuerySet[Initiative]]:
+    """The previous campaign and its models that ``actor``'s units ran, each annotated
+    with ``carried_pk``: the pk of its continuation in ``campaign``, or None."""
+    previous = (
+        Campaign.objects.filter(year__lt=campaign.year).order_by("-year").first()
+        if campaign
+        else None
+    )
+    if previous is None:
+        return None, Initiative.objects.none()
+    continuation = Initiative.objects.filter(
+        continues_from=OuterRef("pk"), campaign=campaign
+    ).values("pk")[:1]
+    qs = (
+        Initiative.objects.filter(
+            campaign=previous,
+            unit__in=units_for_officer(actor),
+            state__in=CARRY_OVER_STATES,
+        )
+        .select_related("campaign", "unit", "target_level", "recognized_level")
+        .annotate(carried_pk=Subquery(continuation))
+        .order_by("unit__path", "name", "id")
+    )
+    return previous, qs

@@ -3,12 +3,14 @@ message and no change, for the wrong role, the wrong unit, the wrong state, a mi
 reason, a late submission. One log row per applied transition, none for refused ones."""
 
 import datetime
+from collections import defaultdict
 
 import pytest
 from django_fsm import TransitionNotAllowed
 
 from models_registry.services.initiatives import deadline_extension_grant
 from tests.factories import AFTER_DEADLINE, BEFORE_DEADLINE, make_draft
+from tests.inspections.helpers import book, complete, full_visit, make_criteria
 from workflow import guards
 from workflow.errors import WorkflowError
 from workflow.lifecycle import State
@@ -188,21 +190,53 @@ class TestWithdraw:
 class TestTransitionsThatNeedEvidence:
     """Inspection and committee transitions exist, and are guarded by their evidence."""
 
+    def test_with_no_guard_registered_evidence_transitions_are_refused(
+        self, world, running, monkeypatch
+    ):
+        monkeypatch.setattr(guards, "_guards", defaultdict(list))
+        book(world, [running])
+        assert_refused(
+            running,
+            "record_inspection",
+            world.inspector,
+            "biên bản kiểm tra",
+            payload={"visit_id": 1},
+        )
+
     def test_record_inspection_is_refused_without_a_completed_visit(self, world, running):
+        book(world, [running])
         assert_refused(running, "record_inspection", world.inspector, "biên bản kiểm tra")
 
+    def test_an_inspector_off_the_team_has_no_say(self, world, running):
+        assert_refused(running, "record_inspection", world.inspector, "không có quyền")
+
+    def test_a_completed_visit_records_the_inspection_through_the_service(self, world, running):
+        criteria = make_criteria(world.campaign)
+        (inspection,) = book(world, [running])
+        complete(world, inspection, full_visit(criteria, level=world.level_base))
+        running.refresh_from_db()
+        assert running.state == State.INSPECTED
+        log = TransitionLog.objects.get(case=running, transition="record_inspection")
+        assert (log.actor, log.actor_role) == (world.inspector, "inspector")
+
+    def test_unit_officer_cannot_record_an_inspection(self, world, running):
+        book(world, [running])
+        assert_refused(running, "record_inspection", world.officer_a, "không có quyền")
+
     def test_recognize_is_refused_before_the_inspection(self, world, running):
-        assert_refused(running, "recognize", world.chair, "Không thể")
+        assert_refused(
+            running,
+            "recognize",
+            world.chair,
+            "Không thể",
+            payload={"level_id": world.level_base.pk},
+        )
 
     def test_recognize_is_refused_without_a_vote(self, world, running):
-        def visit_done(case, *, actor, payload):
-            return None
-
-        guards.register("record_inspection", visit_done)
-        try:
-            apply(running, "record_inspection", world.inspector, today=running.start_date)
-        finally:
-            guards.unregister("record_inspection", visit_done)
+        criteria = make_criteria(world.campaign)
+        (inspection,) = book(world, [running])
+        complete(world, inspection, full_visit(criteria, level=world.level_base))
+        running.refresh_from_db()
         assert_refused(
             running,
             "recognize",
@@ -210,56 +244,6 @@ class TestTransitionsThatNeedEvidence:
             "biểu quyết",
             payload={"level_id": world.level_base.pk},
         )
-
-    def test_a_registered_guard_is_consulted_and_can_allow(self, world, running):
-        def visit_done(case, *, actor, payload):
-            return None if payload.get("visit") == "done" else "Chưa có biên bản."
-
-        guards.register("record_inspection", visit_done)
-        try:
-            assert_refused(running, "record_inspection", world.inspector, "Chưa có biên bản.")
-            apply(
-                running,
-                "record_inspection",
-                world.inspector,
-                payload={"visit": "done"},
-                today=running.start_date,
-            )
-            assert running.state == State.INSPECTED
-        finally:
-            guards.unregister("record_inspection", visit_done)
-
-    def test_unit_officer_cannot_record_an_inspection_even_with_evidence(self, world, running):
-        def always(case, *, actor, payload):
-            return None
-
-        guards.register("record_inspection", always)
-        try:
-            assert_refused(running, "record_inspection", world.officer_a, "không có quyền")
-        finally:
-            guards.unregister("record_inspection", always)
-
-    def test_recognition_above_the_target_level_is_refused(self, world, running):
-        def always(case, *, actor, payload):
-            return None
-
-        for name in ("record_inspection", "recognize"):
-            guards.register(name, always)
-        try:
-            apply(running, "record_inspection", world.inspector, today=running.start_date)
-            assert_refused(
-                running,
-                "recognize",
-                world.chair,
-                "cao hơn cấp đã đăng ký",
-                payload={"level_id": world.level_city.pk},
-            )
-            apply(running, "recognize", world.chair, payload={"level_id": world.level_base.pk})
-            assert running.state == State.RECOGNIZED
-            assert running.recognized_level == world.level_base
-        finally:
-            for name in ("record_inspection", "recognize"):
-                guards.unregister(name, always)
 
 
 class TestTheStateIsProtected:

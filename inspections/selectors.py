@@ -1,0 +1,146 @@
+"""Reads for inspections, scoped to the user: an inspector sees the inspections they are
+on the team of; the secretariat sees all; others see those of the cases they may see."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
+from django.http import Http404
+
+from models_registry.models import Initiative
+from models_registry.selectors import initiative_list
+from workflow.lifecycle import Role, State
+
+from .models import BOOKED, Criterion, CriterionScore, Inspection, InspectionStatus, VisitAttachment
+from .permissions import is_secretariat
+
+
+def _with_details(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    """Everything a page shows about an inspection, in a fixed number of queries."""
+    return qs.select_related(
+        "case__unit",
+        "case__campaign",
+        "lead",
+        "visit",
+        "visit__recommended_level",
+        "visit__recorded_by",
+    ).prefetch_related(
+        Prefetch("team", queryset=get_user_model().objects.order_by("first_name", "pk")),
+        Prefetch(
+            "visit__scores",
+            queryset=CriterionScore.objects.select_related("criterion").order_by(
+                "criterion__order", "criterion_id"
+            ),
+        ),
+        Prefetch("visit__attachments", queryset=VisitAttachment.objects.order_by("pk")),
+    )
+
+
+def inspection_list(*, actor) -> QuerySet[Inspection]:
+    """Every inspection ``actor`` may see."""
+    qs = Inspection.objects.all()
+    if is_secretariat(actor):
+        return qs
+    return qs.filter(case__in=initiative_list(actor=actor).values("pk"))
+
+
+def inspection_get(*, actor, pk: int) -> Inspection:
+    """The inspection with its details, if ``actor`` may see it; 404 otherwise."""
+    try:
+        return _with_details(inspection_list(actor=actor)).get(pk=pk)
+    except (Inspection.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy đợt kiểm tra.") from None
+
+
+def inspections_of_inspector(*, actor, today: datetime.date) -> QuerySet[Inspection]:
+    """The inspector's own inspections: upcoming first (soonest first), then those whose
+    date passed without a completed record, then the rest (latest first)."""
+    booked = Q(status__in=BOOKED)
+    return _with_details(
+        Inspection.objects.filter(team=actor)
+        .annotate(
+            group=Case(
+                When(booked & Q(planned_date__gte=today), then=0),
+                When(booked, then=1),
+                When(status=InspectionStatus.PENDING, then=2),
+                default=3,
+                output_field=IntegerField(),
+            ),
+            upcoming_date=Case(When(booked & Q(planned_date__gte=today), then=F("planned_date"))),
+        )
+        .order_by("group", F("upcoming_date").asc(nulls_last=True), F("planned_date").desc(), "-pk")
+    )
+
+
+def inspections_calendar(*, actor, campaign=None, round_label: str = "") -> QuerySet[Inspection]:
+    """The secretariat's list: waiting and booked first (by date), then done and cancelled."""
+    qs = inspection_list(actor=actor)
+    if campaign is not None:
+        qs = qs.filter(case__campaign=campaign)
+    if round_label:
+        qs = qs.filter(round_label=round_label)
+    return _with_details(
+        qs.annotate(
+            group=Case(
+                When(status=InspectionStatus.PENDING, then=0),
+                When(status__in=BOOKED, then=1),
+                default=2,
+                output_field=IntegerField(),
+            )
+        ).order_by("group", F("planned_date").asc(nulls_first=True), "pk")
+    )
+
+
+def cases_to_inspect(
+    *, actor, today: datetime.date, within_days: int, campaign=None
+) -> QuerySet[Initiative]:
+    """Cases in progress that need an inspection booked: those ending within
+    ``within_days`` (or already ended) with nothing booked, and those whose re-inspection
+    waits for a date. Soonest end first."""
+    booked = Inspection.objects.filter(case=OuterRef("pk"), status__in=BOOKED)
+    pending = Inspection.objects.filter(case=OuterRef("pk"), status=InspectionStatus.PENDING)
+    qs = (
+        initiative_list(actor=actor)
+        .filter(state=State.IN_PROGRESS)
+        .annotate(has_booking=Exists(booked), reinspection=Exists(pending))
+        .filter(has_booking=False)
+        .filter(
+            Q(reinspection=True) | Q(end_date__lte=today + datetime.timedelta(days=within_days))
+        )
+    )
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs.order_by(F("end_date").asc(nulls_last=True), "pk")
+
+
+def case_inspections(*, case: Initiative) -> list[Inspection]:
+    """A case's inspections with their visits, scores and attachments (for its page)."""
+    return list(
+        _with_details(Inspection.objects.filter(case=case)).order_by(
+            F("planned_date").desc(nulls_first=True), "-pk"
+        )
+    )
+
+
+def inspectors() -> QuerySet:
+    """The users who may be put on an inspection team."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__role=Role.INSPECTOR)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def criteria_of(*, campaign, subject: str | None = None) -> QuerySet[Criterion]:
+    qs = Criterion.objects.filter(campaign=campaign)
+    if subject:
+        qs = qs.filter(subject=subject)
+    return qs.order_by("subject", "order", "pk")
+
+
+def round_labels(*, campaign=None) -> list[str]:
+    qs = Inspection.objects.exclude(round_label="")
+    if campaign is not None:
+        qs = qs.filter(case__campaign=campaign)
+    return list(qs.order_by("round_label").values_list("round_label", flat=True).distinct())

@@ -1,0 +1,149 @@
+"""Checking what an inspector uploads: images and PDFs only, told apart by their content
+(never by the name or the browser's word), under a size limit; thumbnails for images."""
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from workflow.errors import WorkflowError
+
+from .models import AttachmentKind
+
+NOT_ALLOWED = (
+    "Tệp “{name}” không được nhận: chỉ nhận ảnh (JPG, PNG, WEBP) hoặc tài liệu PDF. "
+    "Biên bản chưa được lưu, vui lòng chọn lại tệp."
+)
+TOO_LARGE = (
+    "Tệp “{name}” quá lớn ({size}): mỗi tệp tối đa {limit}. "
+    "Biên bản chưa được lưu, vui lòng chọn tệp nhỏ hơn."
+)
+EMPTY = "Tệp “{name}” rỗng. Biên bản chưa được lưu, vui lòng chọn lại tệp."
+TOO_MANY = "Mỗi lần lưu chỉ tải lên tối đa {limit} tệp."
+PIXELS_TOO_MANY = "Ảnh “{name}” có kích thước quá lớn. Biên bản chưa được lưu."
+
+MAX_FILES_PER_SAVE = 10
+# Larger than any phone camera, small enough that decoding cannot exhaust memory.
+MAX_PIXELS = 60_000_000
+THUMBNAIL_BOX = (480, 480)
+
+IMAGE_TYPES = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed the checks, with what was learnt from its content."""
+
+    upload: object
+    kind: str
+    content_type: str
+    extension: str
+    original_name: str
+    size: int
+
+    def stored_name(self) -> str:
+        # Never the user's name on disk: no path tricks, no misleading extension.
+        return f"{uuid.uuid4().hex}.{self.extension}"
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{max(1, size // 1024)} KB"
+
+
+def _read(upload) -> bytes:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return data
+
+
+def _display_name(upload) -> str:
+    name = str(getattr(upload, "name", "") or "tệp không tên")
+    return name.replace("\\", "/").rsplit("/", 1)[-1][:255]
+
+
+def upload_check(upload) -> CheckedUpload:
+    """The upload's kind, or ``WorkflowError`` saying in Vietnamese why it is refused."""
+    name = _display_name(upload)
+    limit = settings.INSPECTION_UPLOAD_MAX_BYTES
+    size = upload.size
+    if size is not None and size > limit:
+        raise WorkflowError(
+            TOO_LARGE.format(name=name, size=_human_size(size), limit=_human_size(limit))
+        )
+    data = _read(upload)
+    if len(data) > limit:
+        raise WorkflowError(
+            TOO_LARGE.format(name=name, size=_human_size(len(data)), limit=_human_size(limit))
+        )
+    if not data:
+        raise WorkflowError(EMPTY.format(name=name))
+    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+        return CheckedUpload(upload, AttachmentKind.PDF, "application/pdf", "pdf", name, len(data))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                image_format = image.format
+                if image_format not in IMAGE_TYPES:
+                    raise WorkflowError(NOT_ALLOWED.format(name=name))
+                if image.width * image.height > MAX_PIXELS:
+                    raise WorkflowError(PIXELS_TOO_MANY.format(name=name))
+                image.verify()
+            # verify() does not decode the pixels; a truncated file only fails on load().
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+    except WorkflowError:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
+        raise WorkflowError(NOT_ALLOWED.format(name=name)) from None
+    content_type, extension = IMAGE_TYPES[image_format]
+    return CheckedUpload(upload, AttachmentKind.IMAGE, content_type, extension, name, len(data))
+
+
+def uploads_check(uploads) -> list[CheckedUpload]:
+    """Every upload checked before anything is written; all refusals reported at once."""
+    uploads = [upload for upload in uploads or () if upload is not None]
+    if len(uploads) > MAX_FILES_PER_SAVE:
+        raise WorkflowError(TOO_MANY.format(limit=MAX_FILES_PER_SAVE))
+    checked, errors = [], []
+    for upload in uploads:
+        try:
+            checked.append(upload_check(upload))
+        except WorkflowError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise WorkflowError(*errors)
+    return checked
+
+
+def thumbnail_make(checked: CheckedUpload) -> ContentFile:
+    """A small JPEG of an image, upright (phones store the rotation in EXIF)."""
+    with Image.open(io.BytesIO(_read(checked.upload))) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail(THUMBNAIL_BOX)
+        if image.mode not in ("RGB", "L"):
+            background = Image.new("RGB", image.size, "white")
+            rgba = image.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            image = background
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=80, optimize=True)
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
