@@ -1,0 +1,90 @@
+"""In a real browser: a unit officer uploads the Đông Ngàn form, sees the preview,
+confirms and finds the six cases in the list; on a phone, the form with errors shows
+its problems by row and column and imports nothing."""
+
+import pytest
+from django.test import override_settings
+
+from models_registry import demo
+from models_registry.models import Initiative
+from tests.e2e.conftest import login
+from tests.models_registry.bieu_mau import CO_LOI, DONG_NGAN
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DONG_NGAN_NAMES = [
+    "Dân vận khéo trong vận động nhân dân hiến đất mở rộng đường Lý Thánh Tông",
+    "Khu phố văn minh, sạch đẹp - phân loại rác tại nguồn",
+    "Camera an ninh - Mắt thần khu phố",
+    "Bà Nguyễn Thị Hằng - Chi hội trưởng phụ nữ khu phố Đông Hồ vận động hội viên tiết kiệm "
+    "giúp nhau giảm nghèo",
+    "Chính quyền thân thiện - công dân hài lòng tại Bộ phận một cửa",
+    "Ngày thứ Bảy tình nguyện vì đô thị văn minh",
+]
+
+
+@pytest.fixture(autouse=True)
+def directory(settings, tmp_path):
+    """The demo's units, campaigns and logins (without its 145 cases: the list then
+    holds exactly what the import created)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        units = demo.build_directory()
+        demo.build_campaigns()
+        demo.build_people(units)
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_an_officer_uploads_the_dong_ngan_form_previews_confirms_and_finds_six_cases(
+    page, live_server
+):
+    login(page, live_server, "canbo.dongngan", demo.DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/ho-so/")
+    page.click("#import-link")
+    page.select_option("#id_campaign", label="Phong trào thi đua “Dân vận khéo” năm 2023 (2023)")
+    page.set_input_files("#id_file", str(DONG_NGAN))
+    page.check("input[name=mode][value=draft]")
+    page.click("text=Tải lên và xem trước")
+
+    page.wait_for_selector("#preview-rows")
+    assert page.inner_text("#row-count") == "6"
+    assert page.inner_text("#create-count") == "6"
+    rows = page.locator(".preview-row")
+    assert rows.count() == 6
+    assert "Hội LHPN phường Đông Ngàn" in rows.nth(3).inner_text()
+    assert "Cá nhân" in rows.nth(3).inner_text()
+    assert Initiative.objects.count() == 0  # the preview saved nothing
+
+    page.click("#confirm")
+    page.wait_for_selector("#result-summary")
+    assert page.inner_text("#created-count") == "6"
+
+    page.click("text=Xem danh sách hồ sơ")
+    page.wait_for_selector("#result-count")
+    assert page.inner_text("#result-count") == "6 hồ sơ"
+    listed = page.inner_text("table.cases")
+    for name in DONG_NGAN_NAMES:
+        assert name in listed
+    assert Initiative.objects.filter(state="draft").count() == 6
+
+
+def test_on_a_phone_the_form_with_errors_lists_its_problems_and_imports_nothing(
+    phone_page, live_server
+):
+    page = phone_page
+    login(page, live_server, "canbo.dongngan", demo.DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/ho-so/nhap-bieu-mau/")
+    page.set_input_files("#id_file", str(CO_LOI))
+    page.click("text=Tải lên và xem trước")
+
+    page.wait_for_selector("#problems")
+    problems = page.locator("tr.problem")
+    assert problems.count() == 6
+    assert "Chưa nhập tên mô hình." in problems.nth(0).inner_text()
+    assert "(dòng 14 trên trang tính)" in problems.nth(5).inner_text()
+    assert page.locator("#confirm").count() == 0
+    assert no_horizontal_scroll(page)
+    assert Initiative.objects.count() == 0

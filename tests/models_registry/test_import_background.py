@@ -1,0 +1,242 @@
+"""Large imports run in a real Celery worker process (Redis broker), with a progress page
+that reloads itself and a result page; small ones answer at once."""
+
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from models_registry.models import ImportJob, ImportStatus, Initiative
+from models_registry.services.excel_import import import_job_nudge
+from tests.notifications.conftest import (  # noqa: F401  (real Redis, worker, SMTP)
+    redis_url,
+    smtp,
+    worker_factory,
+)
+
+from .bieu_mau import Row, form_xlsx
+
+UPLOAD = reverse("models_registry:import_upload")
+
+
+def wait_until(predicate, timeout: float = 90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the worker")
+
+
+def form(rows: int) -> bytes:
+    units = ["Đảng ủy phường Đông Ngàn", "UBND phường Đông Ngàn"]
+    return form_xlsx(
+        [
+            Row(unit=units[i % 2], name=f"Mô hình nền {i}", goals=f"Mục tiêu {i}")
+            for i in range(rows)
+        ]
+    )
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    # The worker is another process: it must find the uploaded file where the web put it.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_a_large_import_runs_in_a_celery_worker_with_a_progress_page(
+    world,
+    client,
+    settings,
+    media,
+    worker_factory,  # noqa: F811
+):
+    settings.DVK_IMPORT_BACKGROUND_ROWS = 20
+    client.force_login(world.officer_a)
+    response = client.post(
+        UPLOAD,
+        {
+            "campaign": world.campaign.pk,
+            "file": SimpleUploadedFile("lon.xlsx", form(45)),
+            "mode": "draft",
+        },
+    )
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("models_registry:import_preview", args=[job.pk])
+
+    confirmed = client.post(reverse("models_registry:import_confirm", args=[job.pk]))
+
+    progress_url = reverse("models_registry:import_progress", args=[job.pk])
+    assert confirmed["Location"] == progress_url
+    waiting = client.get(progress_url)
+    page = waiting.content.decode()
+    assert waiting["Refresh"] == "2" and '<meta http-equiv="refresh" content="2">' in page
+    assert 'id="rows-done">0<' in page and 'id="rows-total">45<' in page
+    assert Initiative.objects.count() == 0  # queued, not run in the request
+
+    worker_factory(DJANGO_MEDIA_ROOT=str(media))
+    wait_until(lambda: ImportJob.objects.get(pk=job.pk).status == ImportStatus.DONE)
+
+    job.refresh_from_db()
+    assert (job.rows_done, job.rows_total) == (45, 45)
+    assert Initiative.objects.filter(name__startswith="Mô hình nền").count() == 45
+    finished = client.get(progress_url)
+    assert finished["Location"] == reverse("models_registry:import_result", args=[job.pk])
+    assert 'id="created-count">45<' in client.get(finished["Location"]).content.decode()
+
+
+def test_a_confirmed_job_whose_message_was_lost_is_queued_again(
+    world,
+    client,
+    settings,
+    media,
+    redis_url,  # noqa: F811
+    worker_factory,  # noqa: F811
+):
+    import redis
+
+    settings.DVK_IMPORT_BACKGROUND_ROWS = 2
+    client.force_login(world.officer_a)
+    client.post(
+        UPLOAD,
+        {
+            "campaign": world.campaign.pk,
+            "file": SimpleUploadedFile("b.xlsx", form(6)),
+            "mode": "draft",
+        },
+    )
+    job = ImportJob.objects.get()
+    client.post(reverse("models_registry:import_confirm", args=[job.pk]))
+    redis.Redis.from_url(redis_url).flushdb()  # the queued message is lost
+    job.refresh_from_db()
+
+    # The progress page finds the job stale and queues it again.
+    assert import_job_nudge(job=job, stale_after=0) is True
+
+    worker_factory(DJANGO_MEDIA_ROOT=str(media))
+    wait_until(lambda: ImportJob.objects.get(pk=job.pk).status == ImportStatus.DONE)
+    assert Initiative.objects.filter(name__startswith="Mô hình nền").count() == 6
+
+
+def test_a_small_import_answers_at_once(world, client, db):
+    client.force_login(world.officer_a)
+    client.post(
+        UPLOAD,
+        {
+            "campaign": world.campaign.pk,
+            "file": SimpleUploadedFile("nho.xlsx", form(3)),
+            "mode": "draft",
+        },
+    )
+    job = ImportJob.objects.get()
+
+    response = client.post(reverse("models_registry:import_confirm", args=[job.pk]))
+
+    assert response["Location"] == reverse("models_registry:import_result", args=[job.pk])
+    assert Initiative.objects.count() == 3
+
+
+def test_progress_is_published_while_the_import_transaction_is_still_open(transactional_db, world):
+    from django.db import transaction
+
+    from models_registry.services.excel_import import _ProgressWriter
+
+    job = ImportJob.objects.create(
+        created_by=world.officer_a,
+        campaign=world.campaign,
+        file="imports/x.xlsx",
+        original_name="x.xlsx",
+        rows_total=1000,
+    )
+    writer = _ProgressWriter(job.pk)
+    try:
+        with transaction.atomic():
+            writer(100)
+            writer(150)  # only every hundredth row is written
+            # Committed at once by the second connection: visible while this one is open.
+            assert ImportJob.objects.filter(pk=job.pk, rows_done=100).exists()
+            transaction.set_rollback(True)
+    finally:
+        writer.close()
+
+    job.refresh_from_db()
+    assert job.rows_done == 100
+
+
+def job_in(world, status, **result) -> ImportJob:
+    return ImportJob.objects.create(
+        created_by=world.officer_a,
+        campaign=world.campaign,
+        file="imports/x.xlsx",
+        original_name="x.xlsx",
+        rows_total=500,
+        status=status,
+        result=result,
+    )
+
+
+def ago(**delta) -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return (timezone.now() - datetime.timedelta(**delta)).isoformat()
+
+
+def test_a_job_left_running_by_a_dead_worker_is_marked_failed_not_run_again(world, client):
+    job = job_in(world, ImportStatus.RUNNING, confirmed_at=ago(hours=2), started_at=ago(hours=2))
+
+    assert import_job_nudge(job=job) is False
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.finished_at
+    client.force_login(world.officer_a)
+    page = client.get(reverse("models_registry:import_result", args=[job.pk])).content.decode()
+    assert "Lượt nhập bị gián đoạn; không có hồ sơ nào được tạo." in page
+
+
+def test_a_running_job_and_a_recently_nudged_job_are_left_alone(world):
+    running = job_in(
+        world, ImportStatus.RUNNING, confirmed_at=ago(minutes=5), started_at=ago(minutes=5)
+    )
+    nudged = job_in(
+        world, ImportStatus.PENDING, confirmed_at=ago(minutes=5), nudged_at=ago(seconds=10)
+    )
+
+    assert import_job_nudge(job=running) is False
+    assert import_job_nudge(job=nudged) is False
+
+    running.refresh_from_db()
+    stamp = nudged.result["nudged_at"]
+    nudged.refresh_from_db()
+    assert running.status == ImportStatus.RUNNING
+    assert nudged.result["nudged_at"] == stamp  # not queued again yet
+
+
+def test_confirming_a_large_import_while_the_broker_is_down_still_answers(
+    transactional_db, world, client, settings, media
+):
+    from tests.notifications.conftest import broker_at
+    from tests.notifications.harness import free_port
+
+    settings.DVK_IMPORT_BACKGROUND_ROWS = 2
+    client.force_login(world.officer_a)
+    client.post(
+        UPLOAD,
+        {
+            "campaign": world.campaign.pk,
+            "file": SimpleUploadedFile("c.xlsx", form(4)),
+            "mode": "draft",
+        },
+    )
+    job = ImportJob.objects.get()
+
+    with broker_at(f"redis://127.0.0.1:{free_port()}/0"):  # nothing listens there
+        response = client.post(reverse("models_registry:import_confirm", args=[job.pk]))
+
+    assert response["Location"] == reverse("models_registry:import_progress", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PENDING and "confirmed_at" in job.result
+    assert Initiative.objects.count() == 0

@@ -1,0 +1,297 @@
+"""Files that are not what they claim: each gets a clear Vietnamese error, quickly and
+with bounded memory, and nothing changes (no case, no import job, no stored file)."""
+
+import io
+import struct
+import tracemalloc
+import zipfile
+import zlib
+
+import openpyxl
+import pytest
+from defusedxml import DefusedXmlException
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from models_registry.models import ImportJob, Initiative
+from models_registry.services import excel_import as ei
+from models_registry.services.excel_import import ImportFileError, import_job_create
+
+from .bieu_mau import Row, form_xlsx, rewrite_member
+
+MB = 1024 * 1024
+# What a refusal may allocate, at most, while the files below would inflate to 50 MB
+# and more: the checks read the zip's directory and a few bytes of each part's prolog.
+MEMORY_BOUND = 8 * MB
+
+
+def refuse(world, data: bytes, name: str = "bieu-mau.xlsx") -> tuple[str, int]:
+    """Upload ``data``; return the one error and the peak memory of the attempt."""
+    upload = SimpleUploadedFile(name, data)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportFileError) as caught:
+            import_job_create(
+                actor=world.officer_a, campaign=world.campaign, upload=upload, as_drafts=True
+            )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert Initiative.objects.count() == 0
+    assert ImportJob.objects.count() == 0
+    assert len(caught.value.messages) == 1
+    return caught.value.messages[0], peak
+
+
+def deflate(chunks) -> tuple[bytes, int, int]:
+    """Raw-deflate an iterable of chunks: (compressed, crc32, size), never all in memory
+    uncompressed."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    out, crc, size = [], 0, 0
+    for chunk in chunks:
+        crc = zlib.crc32(chunk, crc)
+        size += len(chunk)
+        out.append(compressor.compress(chunk))
+    out.append(compressor.flush())
+    return b"".join(out), crc, size
+
+
+def raw_zip(entries: list[tuple[str, bytes, int, int, int]]) -> bytes:
+    """A zip from (name, deflated bytes, crc, declared size, declared crc-checked size):
+    the sizes written in the headers are whatever the entry declares, true or not."""
+    body, central = io.BytesIO(), io.BytesIO()
+    for name, data, crc, declared, _ in entries:
+        offset = body.tell()
+        encoded = name.encode()
+        body.write(
+            struct.pack(
+                "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), declared,
+                len(encoded), 0,
+            )
+        )  # fmt: skip
+        body.write(encoded + data)
+        central.write(
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(data),
+                declared, len(encoded), 0, 0, 0, 0, 0, offset,
+            )
+        )  # fmt: skip
+        central.write(encoded)
+    directory = central.getvalue()
+    end = struct.pack(
+        "<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory),
+        body.tell(), 0,
+    )  # fmt: skip
+    return body.getvalue() + directory + end
+
+
+def workbook_with(member: str, chunks, *, declared: int | None = None) -> bytes:
+    """A real form whose ``member`` is replaced by ``chunks`` (optionally lying about
+    its size in the zip's headers)."""
+    source = zipfile.ZipFile(io.BytesIO(form_xlsx([Row()])))
+    entries = []
+    for info in source.infolist():
+        if info.filename == member:
+            data, crc, size = deflate(chunks)
+        else:
+            data, crc, size = deflate([source.read(info)])
+        entries.append((info.filename, data, crc, declared or size, size))
+    return raw_zip(entries)
+
+
+def zeros(megabytes: int):
+    block = b"\0" * MB
+    for _ in range(megabytes):
+        yield block
+
+
+def test_a_file_that_is_not_an_xlsx_is_refused(world):
+    message, peak = refuse(world, b"%PDF-1.7\n" + b"0" * 50_000, name="ke-hoach.pdf")
+
+    assert message == ei.NOT_XLSX.format(name="ke-hoach.pdf")
+    assert peak < MEMORY_BOUND
+
+
+def test_a_csv_renamed_to_xlsx_is_refused(world):
+    message, _ = refuse(world, "Tên đơn vị,Tên mô hình\nUBND,Mô hình\n".encode())
+
+    assert "không phải là tệp Excel (.xlsx)" in message
+
+
+def test_an_excel_97_file_is_refused_with_advice(world):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000 + "Workbook".encode("utf-16-le")
+
+    message, _ = refuse(world, ole, name="bieu-mau.xls")
+
+    assert message == ei.LEGACY_XLS.format(name="bieu-mau.xls")
+
+
+def test_a_password_protected_workbook_is_refused(world):
+    # Office keeps an encrypted .xlsx in an OLE container with these two streams.
+    ole = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 1000
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\0" * 100
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\x55" * 20_000
+    )
+
+    message, _ = refuse(world, ole)
+
+    assert "đặt mật khẩu" in message
+
+
+def test_a_truncated_workbook_is_refused_as_damaged(world):
+    data = form_xlsx([Row()])
+
+    message, _ = refuse(world, data[: len(data) // 2])
+
+    assert message == ei.CORRUPT.format(name="bieu-mau.xlsx")
+
+
+def test_a_workbook_with_a_damaged_part_is_refused_as_damaged(world):
+    data = bytearray(form_xlsx([Row()]))
+    start = data.index(b"xl/worksheets/sheet1.xml") + 40
+    data[start : start + 64] = b"\xff" * 64
+
+    message, _ = refuse(world, bytes(data))
+
+    assert message == ei.CORRUPT.format(name="bieu-mau.xlsx")
+
+
+def test_a_zip_that_holds_no_workbook_is_refused(world):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+
+    message, _ = refuse(world, out.getvalue(), name="cong-van.docx")
+
+    assert message == ei.NOT_A_WORKBOOK.format(name="cong-van.docx")
+
+
+def test_an_empty_file_is_refused(world):
+    message, _ = refuse(world, b"")
+
+    assert message == ei.EMPTY_FILE.format(name="bieu-mau.xlsx")
+
+
+def test_a_zip_bomb_is_refused_by_its_ratio_before_anything_is_inflated(world):
+    bomb = workbook_with("xl/worksheets/sheet1.xml", zeros(60))
+    assert len(bomb) < 200_000  # 60 MB of sheet in a small upload
+
+    message, peak = refuse(world, bomb)
+
+    assert "tỉ lệ nén bất thường" in message and "xl/worksheets/sheet1.xml" in message
+    assert peak < MEMORY_BOUND
+
+
+def test_a_workbook_declaring_more_than_the_limit_uncompressed_is_refused(world, settings):
+    settings.DVK_IMPORT_MAX_UNCOMPRESSED_BYTES = 20 * MB
+    bomb = workbook_with("xl/styles.xml", zeros(30))
+
+    message, peak = refuse(world, bomb)
+
+    assert message.startswith("Tệp “bieu-mau.xlsx” khi giải nén lên tới 30,")
+    assert "vượt giới hạn 20,0 MB" in message
+    assert peak < MEMORY_BOUND
+
+
+def test_a_zip_lying_about_its_sizes_is_never_inflated_past_what_it_declares(world):
+    # The headers claim 4 KB; the data inflates to 60 MB. zipfile stops at the declared
+    # size (and then fails the CRC), so the lie costs nothing.
+    bomb = workbook_with("xl/worksheets/sheet1.xml", zeros(60), declared=4096)
+
+    message, peak = refuse(world, bomb)
+
+    assert message == ei.CORRUPT.format(name="bieu-mau.xlsx")
+    assert peak < MEMORY_BOUND
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>"""
+
+EXTERNAL_ENTITY = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<!DOCTYPE sst [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">
+<si><t>&secret;</t></si></sst>"""
+
+
+@pytest.mark.parametrize(
+    ("member", "xml"),
+    [
+        ("xl/worksheets/sheet1.xml", BILLION_LAUGHS),
+        ("xl/sharedStrings.xml", EXTERNAL_ENTITY),
+        ("xl/workbook.xml", EXTERNAL_ENTITY.replace(b"sst", b"workbook")),
+    ],
+)
+def test_xml_attacks_in_any_part_of_the_workbook_are_refused(world, member, xml):
+    data = rewrite_member(form_xlsx([Row()]), member, xml)
+
+    message, peak = refuse(world, data)
+
+    assert message == ei.UNSAFE_XML.format(name="bieu-mau.xlsx")
+    assert peak < MEMORY_BOUND
+
+
+def test_openpyxl_itself_parses_uploaded_xml_with_defusedxml(world):
+    # The second guard, behind the DTD check: what openpyxl would do on its own.
+    data = rewrite_member(form_xlsx([Row()]), "xl/worksheets/sheet1.xml", BILLION_LAUGHS)
+    assert openpyxl.DEFUSEDXML is True
+
+    with pytest.raises(ValueError) as caught:  # openpyxl wraps defusedxml's refusal
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        list(book.worksheets[0].iter_rows(values_only=True))
+    refusal = caught.value
+    assert isinstance(refusal, DefusedXmlException) or isinstance(
+        refusal.__cause__, DefusedXmlException
+    )
+
+
+def test_a_workbook_without_the_form_headers_is_refused(world):
+    book = openpyxl.Workbook()
+    book.active.append(["Họ và tên", "Ngày sinh"])
+    book.active.append(["Nguyễn Văn A", "01/01/1990"])
+    out = io.BytesIO()
+    book.save(out)
+
+    message, _ = refuse(world, out.getvalue())
+
+    assert message == ei.NO_HEADERS.format(name="bieu-mau.xlsx")
+
+
+def test_a_form_without_any_row_is_refused(world):
+    message, _ = refuse(world, form_xlsx([]))
+
+    assert message == ei.NO_ROWS
+
+
+def test_an_upload_over_the_size_limit_is_refused(world, settings):
+    settings.DVK_IMPORT_MAX_UPLOAD_BYTES = 4096
+    data = form_xlsx([Row(name=f"Mô hình số {i}", goals="x" * 200) for i in range(40)])
+    assert len(data) > 4096
+
+    message, _ = refuse(world, data)
+
+    assert message.startswith("Tệp “bieu-mau.xlsx” quá lớn (")
+    assert "chỉ nhận tệp đến 4 KB" in message
+
+
+def test_a_form_longer_than_the_row_limit_is_refused(world, settings):
+    settings.DVK_IMPORT_MAX_ROWS = 5
+
+    message, _ = refuse(world, form_xlsx([Row(name=f"Mô hình {i}") for i in range(6)]))
+
+    assert message == ei.TOO_MANY_ROWS.format(limit=5)
