@@ -4,6 +4,7 @@
 from django import template
 
 from workflow.lifecycle import Role, State
+from workflow.models import RoundStatus
 from workflow.selectors import case_rounds, round_tally_of
 
 from ..committee_selectors import case_awards
@@ -29,14 +30,15 @@ def committee_nav(context) -> bool:
 @register.inclusion_tag("models_registry/_case_committee.html", takes_context=True)
 def case_committee_panel(context, initiative: Initiative) -> dict:
     """The committee's work on a case: each round's tally against the rule (closed rounds
-    for everyone who sees the case, open ones for the committee and the secretariat), the
+    for everyone who sees the case, open and voided ones for the committee and the
+    secretariat), the
     names of who voted what (committee and secretariat only), the decision; and, for a
     case carried over from last year, that year's recognition. A fixed number of queries."""
     user = context["request"].user
     insiders = user.is_superuser or bool(roles_of_user(user) & {Role.COMMITTEE, Role.SECRETARIAT})
     rounds = case_rounds(case=initiative) if initiative.state in DECIDED else []
     if not insiders:
-        rounds = [r for r in rounds if not r.is_open]
+        rounds = [r for r in rounds if r.status == RoundStatus.CLOSED]
     for round_ in rounds:
         round_.tally = round_tally_of(round_, members=round_.member_total)
     previous = initiative.continues_from if initiative.continues_from_id else None
@@ -47,6 +49,8 @@ def case_committee_panel(context, initiative: Initiative) -> dict:
         "initiative": initiative,
         "rounds": rounds,
         "show_votes": insiders,
-        "previous": previous if previous is not None and previous.state == State.RECOGNIZED else None,
+        "previous": previous
+        if previous is not None and previous.state == State.RECOGNIZED
+        else None,
         "previous_awards": previous_awards,
     }

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
-from . import guards
-from .errors import WorkflowError
-from .lifecycle import TRANSITIONS, State, TransitionSpec
-from .models import TransitionLog, WorkflowCase
-from .signals import case_transitioned
+from .. import guards
+from ..errors import WorkflowError
+from ..lifecycle import TRANSITIONS, State, TransitionSpec
+from ..models import TransitionLog, WorkflowCase
+from ..signals import case_transitioned
 
 UNKNOWN_TRANSITION = "Thao tác không hợp lệ."
 NOT_PERMITTED = "Bạn không có quyền thực hiện thao tác “{label}” với hồ sơ này."

@@ -1,0 +1,30 @@
+"""The committee's pages, mounted under "hoi-dong/" next to ``workflow.urls`` (the vote
+and close endpoints): see ``views/committee.py`` for why they live here."""
+
+from django.urls import path
+
+from .views import committee
+
+app_name = "committees"
+
+urlpatterns = [
+    path("", committee.committee_home_view, name="home"),
+    path("<int:pk>/", committee.committee_review_view, name="review"),
+    path("<int:pk>/chu-tich/", committee.committee_chair_view, name="chair"),
+    path("quyet-dinh/<int:pk>/", committee.decision_detail_view, name="decision"),
+    path(
+        "quyet-dinh/<int:pk>/phu-luc.xlsx",
+        committee.decision_annex_xlsx_view,
+        name="decision_annex_xlsx",
+    ),
+    path(
+        "quyet-dinh/<int:pk>/phu-luc.docx",
+        committee.decision_annex_docx_view,
+        name="decision_annex_docx",
+    ),
+    path(
+        "quyet-dinh/<int:pk>/giay-chung-nhan/<int:case_pk>.docx",
+        committee.certificate_view,
+        name="certificate",
+    ),
+]

@@ -1,0 +1,13 @@
+"""The engine's own follow-up of transitions (see ``signals``): inside the transition's
+transaction, so it commits or rolls back with it."""
+
+from django.dispatch import receiver
+
+from .services.committees import rounds_void
+from .signals import case_transitioned
+
+
+@receiver(case_transitioned, dispatch_uid="workflow.rounds_void_on_reinspection")
+def void_rounds_on_reinspection(sender, *, case, log, actor, **kwargs) -> None:
+    if log.transition == "request_reinspection":
+        rounds_void(case=case)

@@ -1,0 +1,34 @@
+"""Writes of the engine: the one door for state (``transitions``) and the committee's
+votes and decisions (``committees``), which go through that door."""
+
+from .transitions import (
+    CONFLICT,
+    NOT_PERMITTED,
+    REASON_REQUIRED,
+    SYSTEM_NOT_ALLOWED,
+    UNKNOWN_TRANSITION,
+    WRONG_STATE,
+    TransitionCheck,
+    TransitionConflict,
+    case_model,
+    state_label,
+    transition_allowed,
+    transition_apply,
+    transitions_available,
+)
+
+__all__ = [
+    "CONFLICT",
+    "NOT_PERMITTED",
+    "REASON_REQUIRED",
+    "SYSTEM_NOT_ALLOWED",
+    "UNKNOWN_TRANSITION",
+    "WRONG_STATE",
+    "TransitionCheck",
+    "TransitionConflict",
+    "case_model",
+    "state_label",
+    "transition_allowed",
+    "transition_apply",
+    "transitions_available",
+]
