@@ -383,4 +383,7 @@ def seed_demo(*, rng_seed: int = 2023) -> tuple[DemoLogins, int]:
     from inspections.demo import inspections_seed  # criteria, inspections, visits
 
     inspections_seed(people=people, logins=logins, city=units["city"], c2022=c2022, c2023=c2023)
+    from .demo_committees import committees_seed  # committees, votes, decisions (issue 6)
+
+    committees_seed(people=people, units=units, c2022=c2022, c2023=c2023)
     return logins, created

@@ -293,6 +293,10 @@ class Initiative(WorkflowCase):
         indexes = [
             models.Index(fields=["campaign", "state"]),
             models.Index(fields=["unit", "campaign"]),
+            # The case list's first page within a campaign, newest first (issue 7).
+            models.Index(
+                fields=["campaign", "-created_at", "-id"], name="initiative_campaign_newest"
+            ),
             models.Index(
                 fields=["start_date"],
                 name="initiative_due_to_start",

@@ -24,3 +24,9 @@ def world(db):
 @pytest.fixture
 def draft(world):
     return make_draft(world)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Dozens of users per test: the production hasher would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -67,14 +67,27 @@ def _save_unique(initiative: Initiative) -> None:
         ) from exc
 
 
+def _records_for_units(actor) -> bool:
+    # The Ban Dân vận records the drafts units send on paper (the biểu mẫu import,
+    # `import_registrations`); submitting stays with the unit's own officers.
+    return actor.is_superuser or Role.SECRETARIAT in roles_of_user(actor)
+
+
+def _may_register_for(actor, unit: Unit) -> bool:
+    if _records_for_units(actor):
+        return True
+    return units_for_officer(actor).filter(pk=unit.pk).exists()
+
+
 def initiative_create(
     *, actor, campaign: Campaign, unit: Unit, continues_from: Initiative | None = None, **data: Any
 ) -> Initiative:
-    """A new draft for ``unit``, which must lie within the actor's units.
+    """A new draft for ``unit``, which must lie within the actor's units (the Ban Dân
+    vận, recording what units sent on paper, may act for any unit).
 
     Guarantees: one case per campaign, unit and name (diacritics and case ignored);
     end date not before start date; the target level belongs to the campaign."""
-    if not units_for_officer(actor).filter(pk=unit.pk).exists():
+    if not _may_register_for(actor, unit):
         raise WorkflowError(NOT_YOUR_UNIT)
     initiative = Initiative(
         campaign=campaign, unit=unit, created_by=actor, continues_from=continues_from
@@ -89,12 +102,13 @@ def initiative_create(
 
 
 def initiative_update(*, actor, initiative: Initiative, **data: Any) -> Initiative:
-    """Edit a draft. Only the officers of its unit, only while it is a draft."""
-    if Role.UNIT_OFFICER not in initiative.roles_of(actor):
+    """Edit a draft. Only the officers of its unit (or the Ban Dân vận, recording a
+    unit's corrected form), only while it is a draft."""
+    if Role.UNIT_OFFICER not in initiative.roles_of(actor) and not _records_for_units(actor):
         raise WorkflowError(NOT_OFFICER)
     if initiative.state != State.DRAFT:
         raise WorkflowError(ONLY_DRAFTS)
-    if "unit" in data and not units_for_officer(actor).filter(pk=data["unit"].pk).exists():
+    if "unit" in data and not _may_register_for(actor, data["unit"]):
         raise WorkflowError(NOT_YOUR_UNIT)
     for name, value in data.items():
         if name not in EDITABLE_FIELDS:

@@ -50,6 +50,7 @@ def initiative_list_view(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         queryset=initiative_list(actor=user),
         units=units_for_officer(user) if is_officer and not user.is_superuser else None,
+        request=request,
     )
     page = Paginator(filterset.qs, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

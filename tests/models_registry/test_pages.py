@@ -179,8 +179,9 @@ def test_the_list_page_query_count_does_not_grow_with_rows(
 ):
     _many_cases(world, count)
     client.force_login(getattr(world, who))
-    # session, user, memberships, unread count, count, page, and the filter choices (3)
-    with django_assert_num_queries(9):
+    # session, user, memberships, unread count, count, page, and the filter choices (4:
+    # campaigns, units, target levels, recognised levels)
+    with django_assert_num_queries(10):
         response = client.get(reverse("models_registry:initiative_list"), {"q": "mo hinh"})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(count, 25)
@@ -196,7 +197,9 @@ def test_the_case_page_query_count_does_not_grow_with_its_history(
             case=draft, name="return_for_revision", actor=world.secretariat, reason="Bổ sung"
         )
     client.force_login(world.officer_a)
-    # session, user, memberships, unread count, case, deadline extension, log with actors
-    with django_assert_num_queries(7):
+    # session, user, memberships, unread count, case, deadline extension, log with actors,
+    # continuations, progress reports (attachments prefetched only when there are reports),
+    # inspections
+    with django_assert_num_queries(10):
         response = client.get(draft.get_absolute_url())
     assert response.status_code == 200

@@ -1,0 +1,141 @@
+"""The parts of the dashboard that belong to one role: what a unit officer has to do,
+an inspector's upcoming visits, what awaits a committee member's vote. Like the
+overview, each number is a COUNT through the case list's filters and links to that list.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from workflow.lifecycle import State
+
+from ..selectors import initiative_list
+from .conditions import Attention
+from .figures import Number, attention_numbers, narrowed
+from .scope import Scope, case_list_url
+
+UPCOMING_ROWS = 20
+
+
+@dataclass
+class KeyDate:
+    label: str
+    day: datetime.date
+    days_left: int
+
+    @property
+    def passed(self) -> bool:
+        return self.days_left < 0
+
+
+@dataclass
+class OfficerTodo:
+    numbers: list[Number]
+    dates: list[KeyDate]
+
+
+def officer_todo(scope: Scope, cases: QuerySet) -> OfficerTodo:
+    """What the unit has to do in the scope: drafts to send, returned cases to fix,
+    progress reports to write, visits coming, runs ended without an inspection."""
+    drafts = narrowed(cases, today=scope.today, state=State.DRAFT).count()
+    numbers = [Number("Bản nháp chưa gửi đăng ký", drafts, scope.link(state=State.DRAFT), "draft")]
+    numbers += attention_numbers(
+        scope,
+        cases,
+        (
+            Attention.RETURNED,
+            Attention.MID_YEAR_REPORT_MISSING,
+            Attention.YEAR_END_REPORT_MISSING,
+            Attention.VISIT_UPCOMING,
+            Attention.PAST_END_UNINSPECTED,
+        ),
+    )
+    dates = []
+    campaign = scope.campaign
+    if campaign is not None:
+        for label, day in (
+            ("Hạn đăng ký", campaign.registration_deadline),
+            ("Hạn báo cáo sơ kết", campaign.mid_year_report_due),
+            ("Hạn báo cáo tổng kết", campaign.year_end_report_due),
+            ("Ngày xét công nhận", campaign.recognition_date),
+        ):
+            if day is not None:
+                dates.append(KeyDate(label, day, (day - scope.today).days))
+    return OfficerTodo(numbers=numbers, dates=dates)
+
+
+@dataclass
+class InspectorAgenda:
+    upcoming: Number
+    missed: Number
+    visits: list = field(default_factory=list)
+
+
+def inspector_agenda(*, actor, today: datetime.date) -> InspectorAgenda:
+    """The inspector's coming visits (every year: a visit is not tied to the campaign on
+    screen). The rows are the booked visits of exactly the cases the number counts
+    (a case has at most one booked inspection)."""
+    from inspections.models import BOOKED, Inspection
+
+    cases = initiative_list(actor=actor).order_by()
+
+    def number(attention: str) -> Number:
+        found = narrowed(cases, today=today, attention=attention)
+        return Number(
+            Attention(attention).label,
+            found.count(),
+            case_list_url({"attention": attention}),
+            attention,
+        )
+
+    upcoming = number(Attention.VISIT_UPCOMING)
+    missed = number(Attention.VISIT_MISSED)
+    visits = list(
+        Inspection.objects.filter(
+            case__in=narrowed(cases, today=today, attention=Attention.VISIT_UPCOMING).values("pk"),
+            status__in=BOOKED,
+            planned_date__gte=today,
+        )
+        .select_related("case__unit", "case__campaign", "lead")
+        .order_by("planned_date", "pk")[:UPCOMING_ROWS]
+    )
+    team_of = set(
+        Inspection.team.through.objects.filter(
+            inspection__in=[v.pk for v in visits], user=actor
+        ).values_list("inspection_id", flat=True)
+    )
+    for visit in visits:
+        visit.days_left = (visit.planned_date - today).days
+        visit.mine = visit.pk in team_of
+        visit.i_lead = visit.lead_id == actor.pk
+    return InspectorAgenda(upcoming=upcoming, missed=missed, visits=visits)
+
+
+@dataclass
+class CommitteeDesk:
+    awaited: Number
+    cases: list = field(default_factory=list)
+    committees: list = field(default_factory=list)
+
+
+def committee_desk(*, actor, today: datetime.date) -> CommitteeDesk:
+    """What awaits the member's vote, in every committee they sit on (every year: a
+    vote is not tied to the campaign on screen): the number, the first cases, and the
+    committees' pages where they vote."""
+    from workflow.selectors import committees_of
+
+    cases = initiative_list(actor=actor).order_by()
+    awaited = narrowed(cases, today=today, user=actor, attention=Attention.VOTE_AWAITED)
+    number = Number(
+        Attention.VOTE_AWAITED.label,
+        awaited.count(),
+        case_list_url({"attention": Attention.VOTE_AWAITED}),
+        Attention.VOTE_AWAITED,
+    )
+    rows = list(
+        awaited.select_related("unit", "campaign", "target_level", "recognized_level").order_by(
+            "-campaign__year", "unit__path", "pk"
+        )[:UPCOMING_ROWS]
+    )
+    return CommitteeDesk(awaited=number, cases=rows, committees=list(committees_of(actor)))

@@ -1,0 +1,78 @@
+"""The dashboard ("Tổng quan") and the sơ kết / tổng kết report downloads.
+
+Thin: read the scope from the query string, ask the dashboard selectors for the figures
+of the roles the user holds, render. Every figure links to the case list."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from workflow.lifecycle import Role
+
+from ..dashboards.charts import year_chart
+from ..dashboards.figures import base_cases, overview
+from ..dashboards.reports import REPORT_KINDS, report_build, report_docx, report_xlsx
+from ..dashboards.roles import committee_desk, inspector_agenda, officer_todo
+from ..dashboards.scope import scope_from_request, sees_everything
+from ..models import Unit
+from ..selectors import roles_of_user
+
+NO_ROLE = "Tài khoản chưa được phân quyền xem số liệu. Vui lòng liên hệ Ban Dân vận."
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _ancestors(unit: Unit | None) -> list[Unit]:
+    if unit is None:
+        return []
+    ids = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    roles = roles_of_user(user)
+    scope = scope_from_request(actor=user, params=request.GET)
+    full = sees_everything(user) or Role.UNIT_OFFICER in roles
+    context = {"scope": scope, "roles": roles, "no_role": NO_ROLE}
+    if full:
+        context["overview"] = overview(scope, actor=user)
+        context["year_chart"] = year_chart(context["overview"].years)
+        context["crumbs"] = _ancestors(scope.unit)
+        context["report_kinds"] = REPORT_KINDS
+    if Role.UNIT_OFFICER in roles and not sees_everything(user):
+        context["todo"] = officer_todo(scope, base_cases(scope, actor=user))
+    if Role.INSPECTOR in roles:
+        context["agenda"] = inspector_agenda(actor=user, today=scope.today)
+    if Role.COMMITTEE in roles:
+        context["desk"] = committee_desk(actor=user, today=scope.today)
+    query = request.GET.copy()
+    query.pop("unit", None)
+    context["scope_query"] = query.urlencode()
+    context["scope_params"] = urlencode(scope.params)
+    return render(request, "models_registry/dashboard.html", context)
+
+
+@login_required
+def dashboard_report_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The scope's figures as an xlsx workbook or a Word draft, for the people who see
+    the overview (the data is scoped to what they may see all the same)."""
+    user = request.user
+    if not (sees_everything(user) or Role.UNIT_OFFICER in roles_of_user(user)):
+        return render(request, "models_registry/dashboard.html", {"no_role": NO_ROLE}, status=403)
+    scope = scope_from_request(actor=user, params=request.GET)
+    kind = request.GET.get("kind", "")
+    report = report_build(scope, actor=user, kind=kind)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "docx":
+        body, content_type, ext = report_docx(report), DOCX, "docx"
+    else:
+        body, content_type, ext = report_xlsx(report), XLSX, "xlsx"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.file_stem}-{stamp}.{ext}"'
+    return response
