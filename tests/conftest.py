@@ -3,6 +3,7 @@ import os
 import pytest
 from django.conf import settings
 
+from .browser import browser, page, phone_page  # noqa: F401  (fixtures for every folder)
 from .factories import build_world, make_draft
 
 

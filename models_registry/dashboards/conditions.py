@@ -91,8 +91,8 @@ def _booked_inspection(today, *, upcoming: bool):
 def _decision_overdue(qs, today: datetime.date, campaigns=None):
     # The wait is counted from the last time the case became "inspected" (a re-inspection
     # restarts it); each campaign has its own allowance, so one cut-off per campaign.
-    # record_inspection is the one transition into "inspected"; (case, transition, at) is
-    # indexed, so this is one index probe per inspected case.
+    # record_inspection is the one transition into "inspected"; the log's (case, at) index
+    # makes this one short probe per inspected case.
     last_inspected = (
         TransitionLog.objects.filter(case=OuterRef("pk"), transition="record_inspection")
         .order_by("-at")

@@ -13,7 +13,6 @@ from django.db import connection
 from config.celery import app as celery_app
 from models_registry.services.initiatives import deadline_extension_grant
 from notifications.services import publish_pause_reset
-from tests.e2e.conftest import browser, page, phone_page  # noqa: F401  (browser fixtures)
 
 from .harness import SmtpSink, WorkerProcess, database_url, worker_env
 
