@@ -5,6 +5,8 @@ Imports a filled registration form (biểu mẫu) exactly as the upload page doe
 or none. Prints what it created (or, with --dry-run, what it would do); on any problem
 prints every one, by row and column, creates nothing and exits with status 1."""
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from models_registry.models import Campaign
@@ -18,6 +20,7 @@ from workflow.errors import WorkflowError
 from ._registrations import USER_HELP, command_actor
 
 NO_CAMPAIGN = "Không có kế hoạch năm {year}."
+NO_FILE = "Không tìm thấy tệp “{path}”."
 FAILED = "Không nhập được: {count} lỗi, không có hồ sơ nào được tạo hay thay đổi."
 
 
@@ -44,6 +47,8 @@ class Command(BaseCommand):
             raise CommandError(NO_CAMPAIGN.format(year=options["campaign"]))
         actor = command_actor(options["user"])
         path = options["file"]
+        if not os.path.isfile(path):
+            raise CommandError(NO_FILE.format(path=path))
         arguments = {
             "actor": actor,
             "campaign": campaign,
