@@ -431,6 +431,8 @@ def measure(*, runs: int, detail: bool, only: str = "") -> None:
          f"/ho-so/?unit={province.pk}&field=economy&subject=collective"),
         ("List p.1 — campaign + overdue (visit missed)", "bench.bandanvan",
          f"/ho-so/?campaign={latest.pk}&attention=visit_missed"),
+        # What any page costs here before its own work: session, user, menu, template.
+        ("Floor — an empty notification inbox", "bench.bandanvan", "/thong-bao/"),
     ]  # fmt: skip
     header = f"{'page':62} {'median':>8} {'p95':>8} {'bare SQL':>9} {'×SQL':>6} {'queries':>7}"
     print(header)
