@@ -45,11 +45,14 @@ def _service_errors_to_form(form, error: WorkflowError) -> None:
 @login_required
 def initiative_list_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    is_officer = Role.UNIT_OFFICER in roles_of_user(user)
+    roles = roles_of_user(user)
+    is_officer = Role.UNIT_OFFICER in roles
+    # Offer only the officer's own units, unless another role lets them see every unit.
+    sees_all = user.is_superuser or roles & {Role.SECRETARIAT, Role.VIEWER}
     filterset = InitiativeFilter(
         request.GET or None,
         queryset=initiative_list(actor=user),
-        units=units_for_officer(user) if is_officer and not user.is_superuser else None,
+        units=units_for_officer(user) if is_officer and not sees_all else None,
         request=request,
     )
     page = Paginator(filterset.qs, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))

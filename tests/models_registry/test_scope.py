@@ -145,3 +145,15 @@ def test_field_subject_level_and_state_filters(client, world):
     assert shown(target_level=world.level_city.pk) == {person.pk}
     assert shown(state="registered") == {person.pk}
     assert shown(state="draft") == {economy.pk}
+
+
+def test_an_officer_who_is_also_secretariat_can_filter_by_any_unit(client, world):
+    from models_registry.models import Membership
+    from workflow.lifecycle import Role
+
+    Membership.objects.create(user=world.officer_a, unit=world.city, role=Role.SECRETARIAT)
+    make_draft(world, name="Mô hình Đông Ngàn")
+    theirs = make_draft(world, actor=world.officer_b, unit=world.ward_b, name="Mô hình Tam Sơn")
+    client.force_login(world.officer_a)
+    response = client.get(reverse("models_registry:initiative_list"), {"unit": world.ward_b.pk})
+    assert [c.pk for c in response.context["page"].object_list] == [theirs.pk]
