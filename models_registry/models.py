@@ -266,6 +266,12 @@ class Initiative(WorkflowCase):
         related_name="+",
         verbose_name="Người tạo",
     )
+    # Set by progress_report_create with the first report of the kind, in its
+    # transaction: the dashboard's "report missing / overdue" reads them from an index.
+    mid_year_reported = models.BooleanField("Đã nộp báo cáo sơ kết", default=False, editable=False)
+    year_end_reported = models.BooleanField(
+        "Đã nộp báo cáo tổng kết", default=False, editable=False
+    )
     created_at = models.DateTimeField("Ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("Cập nhật lần cuối", auto_now=True)
     # Folded copies for duplicate detection and diacritic-insensitive search.
@@ -291,8 +297,28 @@ class Initiative(WorkflowCase):
             ),
         ]
         indexes = [
-            models.Index(fields=["campaign", "state"]),
+            # Counts by campaign and state, and the cases waiting for a decision since
+            # their inspection: answered from the index alone (issue 7's benchmark).
+            models.Index(
+                fields=["campaign", "state"],
+                include=["unit", "inspected_at"],
+                name="initiative_campaign_state",
+            ),
             models.Index(fields=["unit", "campaign"]),
+            # Running cases of a campaign: past their end date, or without a report.
+            models.Index(
+                fields=["campaign", "end_date"],
+                include=["unit", "id", "mid_year_reported", "year_end_reported"],
+                name="initiative_running_campaign",
+                condition=Q(state=State.IN_PROGRESS),
+            ),
+            # The inspected cases' milestones: the medians of the dashboard.
+            models.Index(
+                fields=["campaign", "unit"],
+                include=["registered_at", "inspected_at", "decided_at"],
+                name="initiative_inspected",
+                condition=Q(inspected_at__isnull=False),
+            ),
             # The case list's first page within a campaign, newest first (issue 7).
             models.Index(
                 fields=["campaign", "-created_at", "-id"], name="initiative_campaign_newest"

@@ -43,6 +43,10 @@ class TransitionSpec:
     needs_evidence: bool = False
     # Shown as a warning-coloured button (it ends or reverses the case's progress).
     destructive: bool = False
+    # The case's milestone field (see ``WorkflowCase``) set to the time of the move: the
+    # latest registration, inspection result and decision, read by the dashboards
+    # without going through the log.
+    stamp: str = ""
 
 
 S = State
@@ -52,7 +56,12 @@ TRANSITIONS: dict[str, TransitionSpec] = {
     spec.name: spec
     for spec in (
         TransitionSpec(
-            "submit", "Gửi đăng ký", (S.DRAFT,), S.REGISTERED, frozenset({R.UNIT_OFFICER})
+            "submit",
+            "Gửi đăng ký",
+            (S.DRAFT,),
+            S.REGISTERED,
+            frozenset({R.UNIT_OFFICER}),
+            stamp="registered_at",
         ),
         TransitionSpec(
             "return_for_revision",
@@ -78,6 +87,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             S.INSPECTED,
             frozenset({R.INSPECTOR}),
             needs_evidence=True,
+            stamp="inspected_at",
         ),
         TransitionSpec(
             "request_reinspection",
@@ -95,6 +105,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             S.RECOGNIZED,
             frozenset({R.COMMITTEE}),
             needs_evidence=True,
+            stamp="decided_at",
         ),
         TransitionSpec(
             "reject",
@@ -105,6 +116,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             reason_required=True,
             needs_evidence=True,
             destructive=True,
+            stamp="decided_at",
         ),
         TransitionSpec(
             "upgrade",

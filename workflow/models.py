@@ -45,6 +45,11 @@ class WorkflowCase(ConcurrentTransitionMixin, models.Model):
         db_index=True,
         max_length=20,
     )
+    # Milestones: ``transition_apply`` copies here the time of the log row of the latest
+    # such move (``TransitionSpec.stamp``), in the same transaction; never edited by hand.
+    registered_at = models.DateTimeField("Gửi đăng ký lúc", null=True, editable=False)
+    inspected_at = models.DateTimeField("Có kết quả kiểm tra lúc", null=True, editable=False)
+    decided_at = models.DateTimeField("Có quyết định lúc", null=True, editable=False)
 
     class Meta:
         abstract = True

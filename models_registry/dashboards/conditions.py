@@ -9,13 +9,13 @@ Each predicate is relative to ``today`` (the local date) and runs in the databas
 import datetime
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from workflow.lifecycle import State
 from workflow.models import TransitionLog
 
-from ..models import Campaign, Initiative, ProgressKind, ProgressReport
+from ..models import Campaign, Initiative
 
 # How far ahead "upcoming" inspections reach on the inspector's dashboard (the filter
 # itself is open-ended: every booked date from today on).
@@ -46,9 +46,6 @@ class Attention(models.TextChoices):
     VOTE_AWAITED = "vote_awaited", "Chờ bạn biểu quyết"
 
 
-DECISIONS = ("recognize", "reject")
-
-
 def _inspection_model():
     # inspections sits beside models_registry (it imports our models); reach it through
     # the reverse relation rather than an import at module level.
@@ -65,21 +62,19 @@ def stage_filter(qs: QuerySet[Initiative], stage: str) -> QuerySet[Initiative]:
     if stage == Stage.SUBMITTED:
         return qs.exclude(state=State.DRAFT)
     if stage == Stage.INSPECTED:
-        inspected = TransitionLog.objects.filter(
-            case=OuterRef("pk"), transition="record_inspection"
-        )
-        return qs.filter(Exists(inspected))
+        # Stamped by every "record_inspection" (the log's time; see WorkflowCase).
+        return qs.filter(inspected_at__isnull=False)
     if stage == Stage.DECIDED:
         return qs.filter(state__in=[State.RECOGNIZED, State.NOT_RECOGNIZED])
     return qs
 
 
-def _report_missing(qs, kind: str, due_field: str, today, *, overdue: bool):
-    reported = ProgressReport.objects.filter(initiative=OuterRef("pk"), kind=kind)
+def _report_missing(qs, flag: str, due_field: str, today, *, overdue: bool):
+    # ``flag``: set on the case by its first report of the kind (progress_report_create).
     qs = qs.filter(state=State.IN_PROGRESS, **{f"campaign__{due_field}__isnull": False})
     if overdue:
         qs = qs.filter(**{f"campaign__{due_field}__lt": today})
-    return qs.exclude(Exists(reported))
+    return qs.filter(**{flag: False})
 
 
 def _booked_inspection(today, *, upcoming: bool):
@@ -89,16 +84,10 @@ def _booked_inspection(today, *, upcoming: bool):
 
 
 def _decision_overdue(qs, today: datetime.date, campaigns=None):
-    # The wait is counted from the last time the case became "inspected" (a re-inspection
-    # restarts it); each campaign has its own allowance, so one cut-off per campaign.
-    # record_inspection is the one transition into "inspected"; the log's (case, at) index
-    # makes this one short probe per inspected case.
-    last_inspected = (
-        TransitionLog.objects.filter(case=OuterRef("pk"), transition="record_inspection")
-        .order_by("-at")
-        .annotate(day=TruncDate("at"))
-        .values("day")[:1]
-    )
+    # The wait is counted from the day the case last became "inspected" (a re-inspection
+    # restarts it): record_inspection is the one transition into that state, and
+    # transition_apply stamps its time on the case. Each campaign has its own allowance,
+    # so one cut-off per campaign.
     allowances = (
         [(c.pk, c.decision_wait_days) for c in campaigns]
         if campaigns is not None
@@ -109,7 +98,7 @@ def _decision_overdue(qs, today: datetime.date, campaigns=None):
         cutoff = today - datetime.timedelta(days=days)
         late |= Q(campaign_id=campaign_id, waiting_since__lt=cutoff)
     return (
-        qs.filter(state=State.INSPECTED).alias(waiting_since=Subquery(last_inspected)).filter(late)
+        qs.filter(state=State.INSPECTED).alias(waiting_since=TruncDate("inspected_at")).filter(late)
     )
 
 
@@ -153,12 +142,12 @@ def attention_filter(
     if attention in (a.MID_YEAR_REPORT_MISSING, a.MID_YEAR_REPORT_OVERDUE):
         overdue = attention == a.MID_YEAR_REPORT_OVERDUE
         return _report_missing(
-            qs, ProgressKind.MID_YEAR, "mid_year_report_due", today, overdue=overdue
+            qs, "mid_year_reported", "mid_year_report_due", today, overdue=overdue
         )
     if attention in (a.YEAR_END_REPORT_MISSING, a.YEAR_END_REPORT_OVERDUE):
         overdue = attention == a.YEAR_END_REPORT_OVERDUE
         return _report_missing(
-            qs, ProgressKind.YEAR_END, "year_end_report_due", today, overdue=overdue
+            qs, "year_end_reported", "year_end_report_due", today, overdue=overdue
         )
     if attention == a.VISIT_UPCOMING:
         return qs.filter(Exists(_booked_inspection(today, upcoming=True)))

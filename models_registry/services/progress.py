@@ -25,6 +25,12 @@ from workflow.lifecycle import Role, State
 
 from ..models import Initiative, ProgressAttachment, ProgressKind, ProgressReport
 
+# The case's flag a report of the kind sets (the dashboards' "report missing").
+REPORTED_FLAGS = {
+    ProgressKind.MID_YEAR: "mid_year_reported",
+    ProgressKind.YEAR_END: "year_end_reported",
+}
+
 NOT_OFFICER = "Chỉ cán bộ của đơn vị đăng ký mới được cập nhật tiến độ mô hình này."
 NOT_RUNNING = (
     "Chỉ cập nhật tiến độ được khi mô hình đang ở trạng thái “Đang triển khai” "
@@ -304,6 +310,9 @@ def progress_report_create(
             )
             if locked.state != State.IN_PROGRESS:
                 raise WorkflowError(NOT_RUNNING.format(state=locked.get_state_display()))
+            flag = REPORTED_FLAGS.get(kind)
+            if flag:
+                Initiative.objects.filter(pk=locked.pk, **{flag: False}).update(**{flag: True})
             report = ProgressReport.objects.create(
                 initiative=initiative,
                 kind=kind,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from models_registry.dashboards.median import durations
 from models_registry.models import Initiative
 from tests.factories import build_world, make_draft
+from workflow.lifecycle import TRANSITIONS
 from workflow.models import TransitionLog
 
 world = build_world()
@@ -28,9 +29,13 @@ real_now = timezone.now
 start = datetime.datetime(2023, 3, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 def log(case, day, transition, source, target):
+    # What transition_apply writes: the log row, and its time stamped on the case.
     moment = start + datetime.timedelta(days=day)
     timezone.now = lambda: moment
-    TransitionLog.objects.create(case=case, transition=transition, source=source, target=target)
+    row = TransitionLog.objects.create(case=case, transition=transition, source=source, target=target)
+    stamp = TRANSITIONS[transition].stamp
+    if stamp:
+        Initiative.objects.filter(pk=case.pk).update(**{stamp: row.at})
 
 # Inspected after 10, 20 and 30 days (the first resubmitted on day 2: it counts from
 # there); decided after 50 and 70 days.

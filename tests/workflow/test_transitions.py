@@ -276,6 +276,46 @@ class TestTheStateIsProtected:
         assert logs == ["submit", "return_for_revision", "submit"]
 
 
+class TestMilestones:
+    """The case carries the times of its latest registration, inspection result and
+    decision — exactly the times of those log rows (the dashboards read them)."""
+
+    def test_the_last_submission_counts_and_returning_does_not_clear_it(self, world, draft):
+        first = apply(draft, "submit", world.officer_a)
+        draft.refresh_from_db()
+        assert draft.registered_at == first.at
+        apply(draft, "return_for_revision", world.secretariat, reason="Bổ sung")
+        draft.refresh_from_db()
+        assert draft.registered_at == first.at
+        second = apply(draft, "submit", world.officer_a)
+        draft.refresh_from_db()
+        assert second.at > first.at
+        assert draft.registered_at == second.at
+        assert (draft.inspected_at, draft.decided_at) == (None, None)
+
+    def test_inspection_and_reinspection_stamp_the_latest_result(self, world, running):
+        criteria = make_criteria(world.campaign)
+        (inspection,) = book(world, [running])
+        complete(world, inspection, full_visit(criteria, level=world.level_base))
+        running.refresh_from_db()
+        first = TransitionLog.objects.get(case=running, transition="record_inspection")
+        assert running.inspected_at == first.at
+        apply(running, "request_reinspection", world.secretariat, reason="Kiểm tra lại")
+        running.refresh_from_db()
+        assert running.state == State.IN_PROGRESS and running.inspected_at == first.at
+        (again,) = book(world, [running])
+        complete(world, again, full_visit(criteria, level=world.level_base))
+        running.refresh_from_db()
+        latest = TransitionLog.objects.filter(case=running, transition="record_inspection")
+        assert running.inspected_at == latest.latest("at").at > first.at
+
+    def test_a_refused_transition_stamps_nothing(self, world, draft):
+        with pytest.raises(WorkflowError):
+            apply(draft, "submit", world.officer_a, today=AFTER_DEADLINE)
+        draft.refresh_from_db()
+        assert draft.registered_at is None
+
+
 class TestStaleActions:
     def test_acting_on_a_stale_page_is_a_conflict_not_an_overwrite(self, world, registered):
         from workflow.services import TransitionConflict

@@ -131,10 +131,6 @@ def transition_apply(
 
         source = locked.state
         getattr(locked, spec.name)(payload)
-        try:
-            locked.save()
-        except ConcurrentTransition as exc:  # the optimistic check, where no row lock exists
-            raise TransitionConflict(CONFLICT.format(state=state_label(source))) from exc
         log = TransitionLog.objects.create(
             case=locked,
             transition=spec.name,
@@ -145,6 +141,12 @@ def transition_apply(
             reason=reason,
             payload=payload,
         )
+        if spec.stamp:
+            setattr(locked, spec.stamp, log.at)
+        try:
+            locked.save()
+        except ConcurrentTransition as exc:  # the optimistic check, where no row lock exists
+            raise TransitionConflict(CONFLICT.format(state=state_label(source))) from exc
         case_transitioned.send(sender=type(locked), case=locked, log=log, actor=actor)
 
     _copy_row(locked, into=case)
