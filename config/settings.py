@@ -307,4 +307,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": NOTIFICATIONS_FLUSH_EVERY,
         "options": {"expires": NOTIFICATIONS_FLUSH_EVERY},
     },
+    # The dashboard's tally (models_registry/tally.py): fold the pending changes.
+    "tally-fold": {
+        "task": "models_registry.tally_fold",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }

@@ -2,11 +2,15 @@
 links, so a number and the list it counts can never disagree."""
 
 import datetime
+import html
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from workflow.lifecycle import State
@@ -21,38 +25,199 @@ OWN_UNIT = "own"
 # of thousands of communes, rendered on every list page). Beyond this many, it offers
 # the top two levels; a deeper unit is reached from the dashboard's links or by search.
 UNIT_OPTIONS_MAX = 300
-TOP_TWO_LEVELS = r"^/[0-9]+/([0-9]+/)?$"
+
+
+def _escape(value) -> str:
+    """``conditional_escape`` without its lazy-string wrapper (one call per option)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html in Python: the same attributes, in the same order."""
+    return mark_safe(  # every part went through format_html
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+class LeanSelect(forms.Select):
+    """Django's ``<select>``, character for character the markup of its templates
+    (select.html, select_option.html — whose closing newline follows every option),
+    written in Python: the list page renders a dozen selects and up to three hundred
+    units, and an ``{% include %}`` per option cost more than the page's SQL."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.extend(
+                f'\n  <option value="{_escape(option["value"])}"'
+                f"{_attrs(option['attrs']) if option['attrs'] else ''}>"
+                f"{_escape(option['label'])}</option>\n"
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every value and label is escaped
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The options from the rows the field read once (never a server-side cursor, never a
+    COUNT for ``len``)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.field.rows():
+            yield self.choice(obj)
+
+    def __len__(self):
+        extra = (self.field.empty_label is not None) + (self.field.null_label is not None)
+        return len(self.field.rows()) + extra
+
+    def __bool__(self):
+        return len(self) > 0
+
+
+class ListedModelChoiceField(ModelChoiceField):
+    """A choice among the rows of a short table (campaigns, recognition levels): they are
+    read once per form, and serve both the options and the check of the chosen value, which
+    Django would make two queries of. Another field over the same rows can share them
+    (``share_rows``)."""
+
+    iterator = ListedChoiceIterator
+    widget = LeanSelect
+    _rows: list | None = None
+    _rows_of: "ListedModelChoiceField | None" = None
+
+    def _set_queryset(self, queryset):
+        self._rows = None
+        super()._set_queryset(queryset)
+
+    queryset = property(ModelChoiceField._get_queryset, _set_queryset)
+
+    def share_rows(self, other: "ListedModelChoiceField") -> None:
+        self._rows_of = other
+
+    def rows(self) -> list:
+        if self._rows_of is not None:
+            return self._rows_of.rows()
+        if self._rows is None:
+            self._rows = list(self.queryset)
+        return self._rows
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if self.null_label is not None and value == self.null_value:
+            return value
+        model = self.queryset.model
+        if isinstance(value, model):
+            value = value.pk
+        try:
+            pk = model._meta.pk.to_python(value)
+        except ValidationError:
+            pk = None
+        for row in self.rows():
+            if row.pk == pk:
+                return row
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
+
+
+class ListedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedModelChoiceField
+
+
+def _top_two_levels(units: QuerySet[Unit]) -> QuerySet:
+    """``(pk, name, path)`` of the roots and their children among ``units``: two index
+    scans on ``parent`` (a pattern on the path reads every unit)."""
+    columns = ("pk", "name", "path")
+    roots = units.filter(parent__isnull=True).order_by().values_list(*columns)
+    children = units.filter(parent__isnull=False, parent__parent__isnull=True)
+    children = children.order_by().values_list(*columns)
+    return roots.union(children, all=True).order_by("path")
+
+
+def unit_options(units: QuerySet[Unit]) -> list[tuple[int, str]]:
+    """``(pk, name)`` of the units a drop-down offers, in tree order: every unit of
+    ``units`` if there are at most ``UNIT_OPTIONS_MAX``, else the top two levels. A
+    LIMITed count decides; only the shown rows are read, as values."""
+    if units.order_by()[: UNIT_OPTIONS_MAX + 1].count() <= UNIT_OPTIONS_MAX:
+        return list(units.order_by("path").values_list("pk", "name"))
+    return [(pk, name) for pk, name, _path in _top_two_levels(units)[:UNIT_OPTIONS_MAX]]
 
 
 class UnitChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        units = list(self.queryset[: UNIT_OPTIONS_MAX + 1])
-        if len(units) > UNIT_OPTIONS_MAX:
-            units = list(self.queryset.filter(path__regex=TOP_TWO_LEVELS)[:UNIT_OPTIONS_MAX])
-        for unit in units:
-            yield self.choice(unit)
+        yield from self.field.options()
+
+    def __len__(self):
+        return len(self.field.options()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return len(self) > 0
 
 
-class UnitSelect(forms.Select):
+class UnitSelect(LeanSelect):
     """Keeps the chosen unit among the options even when the list was cut short."""
+
+    # pk (text) -> name of the unit the field last accepted: the form already read it.
+    known: dict[str, str] | None = None
 
     def optgroups(self, name, value, attrs=None):
         groups = super().optgroups(name, value, attrs)
         chosen = [v for v in value if v]
         shown = any(option["selected"] for _, options, _ in groups for option in options)
         if chosen and not shown:
-            unit = Unit.objects.filter(pk=chosen[0]).first() if chosen[0].isdigit() else None
-            if unit is not None:
-                option = self.create_option(name, unit.pk, unit.name, True, len(groups))
+            label = (self.known or {}).get(chosen[0])
+            if label is None and chosen[0].isdigit():
+                label = Unit.objects.filter(pk=chosen[0]).values_list("name", flat=True).first()
+            if label is not None:
+                option = self.create_option(name, chosen[0], label, True, len(groups))
                 groups.append((None, [option], len(groups)))
         return groups
 
 
 class UnitChoiceField(ModelChoiceField):
+    """The units as ``(pk, name)`` values, not model instances (``label_from_instance``
+    is not used): a country has ten thousand of them."""
+
     iterator = UnitChoiceIterator
     widget = UnitSelect
+    _options: list | None = None
+
+    def _set_queryset(self, queryset):
+        self._options = None
+        super()._set_queryset(queryset)
+
+    queryset = property(ModelChoiceField._get_queryset, _set_queryset)
+
+    def options(self) -> list[tuple[int, str]]:
+        if self._options is None:
+            self._options = unit_options(self.queryset)
+        return self._options
+
+    def to_python(self, value):
+        unit = super().to_python(value)
+        if isinstance(unit, Unit):
+            self.widget.known = {str(unit.pk): unit.name}
+        return unit
 
 
 class UnitFilter(django_filters.ModelChoiceFilter):
@@ -61,7 +226,7 @@ class UnitFilter(django_filters.ModelChoiceFilter):
 
 class InitiativeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Tìm kiếm", method="filter_text")
-    campaign = django_filters.ModelChoiceFilter(
+    campaign = ListedChoiceFilter(
         label="Kế hoạch năm", queryset=Campaign.objects.all(), empty_label="Tất cả các năm"
     )
     unit = UnitFilter(
@@ -77,36 +242,46 @@ class InitiativeFilter(django_filters.FilterSet):
         choices=[(OWN_UNIT, "Chỉ hồ sơ do chính đơn vị đăng ký")],
         method="filter_unit_scope",
         empty_label="Gồm cả đơn vị trực thuộc",
+        widget=LeanSelect,
     )
     field = django_filters.ChoiceFilter(
-        label="Lĩnh vực", choices=Field.choices, method="filter_field", empty_label="Tất cả"
+        label="Lĩnh vực",
+        choices=Field.choices,
+        method="filter_field",
+        empty_label="Tất cả",
+        widget=LeanSelect,
     )
     subject = django_filters.ChoiceFilter(
-        label="Đối tượng", choices=Subject.choices, empty_label="Tất cả"
+        label="Đối tượng", choices=Subject.choices, empty_label="Tất cả", widget=LeanSelect
     )
-    target_level = django_filters.ModelChoiceFilter(
+    target_level = ListedChoiceFilter(
         label="Đăng ký đạt cấp",
         queryset=RecognitionLevel.objects.select_related("campaign"),
         empty_label="Tất cả",
     )
     state = django_filters.ChoiceFilter(
-        label="Trạng thái", choices=State.choices, empty_label="Tất cả"
+        label="Trạng thái", choices=State.choices, empty_label="Tất cả", widget=LeanSelect
     )
     # Added for the dashboards (issue 7): every dashboard number links here with these.
     year = django_filters.RangeFilter(label="Năm (từ – đến)", field_name="campaign__year")
-    recognized_level = django_filters.ModelChoiceFilter(
+    recognized_level = ListedChoiceFilter(
         label="Cấp được công nhận",
         queryset=RecognitionLevel.objects.select_related("campaign"),
         empty_label="Tất cả",
     )
     stage = django_filters.ChoiceFilter(
-        label="Giai đoạn", choices=Stage.choices, method="filter_stage", empty_label="Tất cả"
+        label="Giai đoạn",
+        choices=Stage.choices,
+        method="filter_stage",
+        empty_label="Tất cả",
+        widget=LeanSelect,
     )
     attention = django_filters.ChoiceFilter(
         label="Cần xử lý",
         choices=Attention.choices,
         method="filter_attention",
         empty_label="Tất cả",
+        widget=LeanSelect,
     )
 
     class Meta:
@@ -143,7 +318,9 @@ class InitiativeFilter(django_filters.FilterSet):
             self.filters["unit"].queryset = units
         level_field = self.form.fields["target_level"]
         level_field.label_from_instance = lambda level: f"{level.name} ({level.campaign.year})"
-        self.form.fields["recognized_level"].label_from_instance = level_field.label_from_instance
+        recognized = self.form.fields["recognized_level"]
+        recognized.label_from_instance = level_field.label_from_instance
+        recognized.share_rows(level_field)  # the same levels: one query for both
 
     def filter_text(self, queryset, name, value):
         return initiative_search(queryset, value)

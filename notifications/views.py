@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -28,13 +29,21 @@ RETRIED = "Đã đưa thông báo gửi tới {recipient} vào hàng đợi gử
 
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
-    page = Paginator(inbox_list(actor=request.user), settings.CASES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    # Both of the page's counts in one query: the paginator's, and the unread count that
+    # the context processor would otherwise ask for again (the view's value wins).
+    inbox = inbox_list(actor=request.user)
+    counts = inbox.aggregate(total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True)))
+    paginator = Paginator(inbox, settings.CASES_PER_PAGE)
+    paginator.count = counts["total"]  # a cached_property: set, it is not counted again
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "is_secretariat": is_secretariat(request.user)},
+        {
+            "page": page,
+            "is_secretariat": is_secretariat(request.user),
+            "unread_notifications": counts["unread"],
+        },
     )
 
 

@@ -6,13 +6,13 @@ overview, each number is a COUNT through the case list's filters and links to th
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from workflow.lifecycle import State
 
 from ..selectors import initiative_list
 from .conditions import Attention
-from .figures import Number, attention_numbers, narrowed
+from .figures import Number, narrowed
 from .scope import Scope, case_list_url
 
 UPCOMING_ROWS = 20
@@ -35,22 +35,56 @@ class OfficerTodo:
     dates: list[KeyDate]
 
 
-def officer_todo(scope: Scope, cases: QuerySet) -> OfficerTodo:
-    """What the unit has to do in the scope: drafts to send, returned cases to fix,
-    progress reports to write, visits coming, runs ended without an inspection."""
-    drafts = narrowed(cases, today=scope.today, state=State.DRAFT).count()
-    numbers = [Number("Bản nháp chưa gửi đăng ký", drafts, scope.link(state=State.DRAFT), "draft")]
-    numbers += attention_numbers(
-        scope,
-        cases,
-        (
-            Attention.RETURNED,
-            Attention.MID_YEAR_REPORT_MISSING,
-            Attention.YEAR_END_REPORT_MISSING,
-            Attention.VISIT_UPCOMING,
-            Attention.PAST_END_UNINSPECTED,
-        ),
+TODO = (
+    Attention.RETURNED,
+    Attention.MID_YEAR_REPORT_MISSING,
+    Attention.YEAR_END_REPORT_MISSING,
+    Attention.VISIT_UPCOMING,
+    Attention.PAST_END_UNINSPECTED,
+)
+
+
+def todo_counted(overview) -> dict[str, int]:
+    """The to-do's numbers that the overview of the same scope and cases has counted
+    already: the drafts (its count by state), the runs ended without an inspection (one
+    of its overdue numbers)."""
+    counted = {str(n.key): n.value for n in overview.overdue if n.key in TODO}
+    counted.update(
+        (State.DRAFT.value, n.value) for n in overview.by_state if n.key == f"state:{State.DRAFT}"
     )
+    return counted
+
+
+def officer_todo(
+    scope: Scope, cases: QuerySet, *, counted: dict[str, int] | None = None
+) -> OfficerTodo:
+    """What the unit has to do in the scope: drafts to send, returned cases to fix,
+    progress reports to write, visits coming, runs ended without an inspection. One
+    query for those not in ``counted`` (by key; see ``todo_counted``): each number
+    counts the cases of ``cases`` that its list (the same filter functions as the
+    list's) holds."""
+    found = dict(counted or {})
+    lists = {}
+    if State.DRAFT.value not in found:
+        lists[State.DRAFT.value] = narrowed(cases, today=scope.today, state=State.DRAFT)
+    for attention in TODO:
+        if attention.value not in found:
+            lists[attention.value] = narrowed(
+                cases, today=scope.today, attention=attention, campaigns=scope.campaigns
+            )
+    if lists:
+        found |= cases.aggregate(
+            **{key: Count("pk", filter=Q(pk__in=qs.values("pk"))) for key, qs in lists.items()}
+        )
+    numbers = [
+        Number(
+            "Bản nháp chưa gửi đăng ký",
+            found[State.DRAFT.value],
+            scope.link(state=State.DRAFT),
+            "draft",
+        )
+    ]
+    numbers += [Number(a.label, found[a.value], scope.link(attention=a), a) for a in TODO]
     dates = []
     campaign = scope.campaign
     if campaign is not None:

@@ -15,21 +15,26 @@ from workflow.lifecycle import Role
 from ..dashboards.charts import year_chart
 from ..dashboards.figures import base_cases, overview
 from ..dashboards.reports import REPORT_KINDS, report_build, report_docx, report_xlsx
-from ..dashboards.roles import committee_desk, inspector_agenda, officer_todo
+from ..dashboards.roles import committee_desk, inspector_agenda, officer_todo, todo_counted
 from ..dashboards.scope import scope_from_request, sees_everything
 from ..models import Unit
-from ..selectors import roles_of_user
+from ..selectors import memberships_of, roles_of_user
 
 NO_ROLE = "Tài khoản chưa được phân quyền xem số liệu. Vui lòng liên hệ Ban Dân vận."
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _ancestors(unit: Unit | None) -> list[Unit]:
+def _ancestors(unit: Unit | None, *, known: list[Unit]) -> list[Unit]:
+    """The unit and the units above it, the root first. Those of ``known`` (already read
+    for this request) are not read again: the secretariat's own unit is the root."""
     if unit is None:
         return []
     ids = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
-    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    found = {u.pk: u for u in [*known, unit] if u.pk in ids}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        found.update((u.pk, u) for u in Unit.objects.filter(pk__in=missing))
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -43,10 +48,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     if full:
         context["overview"] = overview(scope, actor=user)
         context["year_chart"] = year_chart(context["overview"].years)
-        context["crumbs"] = _ancestors(scope.unit)
+        context["crumbs"] = _ancestors(scope.unit, known=[m.unit for m in memberships_of(user)])
         context["report_kinds"] = REPORT_KINDS
     if Role.UNIT_OFFICER in roles and not sees_everything(user):
-        context["todo"] = officer_todo(scope, base_cases(scope, actor=user))
+        counted = todo_counted(context["overview"]) if full else None
+        context["todo"] = officer_todo(scope, base_cases(scope, actor=user), counted=counted)
     if Role.INSPECTOR in roles:
         context["agenda"] = inspector_agenda(actor=user, today=scope.today)
     if Role.COMMITTEE in roles:

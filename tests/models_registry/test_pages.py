@@ -203,3 +203,35 @@ def test_the_case_page_query_count_does_not_grow_with_its_history(
     with django_assert_num_queries(10):
         response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_the_list_reads_each_short_table_once_whatever_is_chosen(
+    client, world, monkeypatch, django_assert_num_queries
+):
+    from models_registry import filters
+
+    _many_cases(world, 5)
+    monkeypatch.setattr(filters, "UNIT_OPTIONS_MAX", 3)  # the test world has five units
+    client.force_login(world.secretariat)
+    query = {
+        "campaign": world.campaign.pk,
+        "unit": world.ward_a_sub.pk,  # deeper than the two levels offered
+        "target_level": world.level_base.pk,
+        "recognized_level": world.level_city.pk,
+    }
+    # session, user, memberships, unread count, count (0: nothing is recognised yet, so no
+    # page); the campaigns (options and check), the levels (both selects, both checks),
+    # the chosen unit (check and its option), the units' LIMITed count and the two levels
+    # offered. Read one by one, these were 15.
+    with django_assert_num_queries(10):
+        response = client.get(reverse("models_registry:initiative_list"), query)
+    page = response.content.decode()
+    assert response.context["filter"].is_valid()
+    for name, level in (("target_level", world.level_base), ("recognized_level", world.level_city)):
+        start = page.index(f'name="{name}"')
+        select = page[start : page.index("</select>", start)]
+        assert f'<option value="{level.pk}" selected>{level.name} (2023)</option>' in select
+        assert select.count("<option") == 3
+    assert (
+        f'<option value="{world.ward_a_sub.pk}" selected>{world.ward_a_sub.name}</option>' in page
+    )
