@@ -402,6 +402,11 @@ def export_view(request: HttpRequest) -> HttpResponse:
 # --- criteria ---------------------------------------------------------------------------
 
 
+def _criterion_fields(form: CriterionForm) -> dict:
+    """What the secretariat may set on a criterion, as the criteria services take it."""
+    return {key: form.cleaned_data[key] for key in ("name", "max_points", "description", "order")}
+
+
 @login_required
 def criteria_view(request: HttpRequest) -> HttpResponse:
     if not is_secretariat(request.user):
@@ -414,16 +419,12 @@ def criteria_view(request: HttpRequest) -> HttpResponse:
     )
     form = CriterionForm(request.POST or None, initial={"subject": Subject.COLLECTIVE})
     if request.method == "POST" and campaign is not None and form.is_valid():
-        data = form.cleaned_data
         try:
             criteria_services.criterion_create(
                 actor=request.user,
                 campaign=campaign,
-                subject=data["subject"],
-                name=data["name"],
-                max_points=data["max_points"],
-                description=data["description"],
-                order=data["order"],
+                subject=form.cleaned_data["subject"],
+                **_criterion_fields(form),
             )
         except WorkflowError as error:
             _errors_to_form(form, error)
@@ -454,18 +455,14 @@ def criterion_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("inspections:criterion_edit", pk=pk)
         messages.success(request, CRITERION_DELETED)
         return redirect(back)
+    # A copy for the form: validating writes the posted values into its instance, and the
+    # service compares them with the criterion as stored.
     form = CriterionForm(request.POST or None, instance=Criterion.objects.get(pk=pk))
     form.fields["subject"].disabled = True
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             criteria_services.criterion_update(
-                actor=request.user,
-                criterion=criterion,
-                name=data["name"],
-                max_points=data["max_points"],
-                description=data["description"],
-                order=data["order"],
+                actor=request.user, criterion=criterion, **_criterion_fields(form)
             )
         except WorkflowError as error:
             _errors_to_form(form, error)
