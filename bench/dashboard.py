@@ -223,6 +223,7 @@ def load(*, communes: int, years: int, per_unit: int, seed: int = 7) -> None:
         "subject", "start_date", "end_date", "target_level_id", "recognized_level_id",
         "continues_from_id", "created_by_id", "created_at", "updated_at", "name_key",
         "search_text", "registered_at", "inspected_at", "decided_at", "mid_year_reported",
+        "year_end_reported",
     ]  # fmt: skip
     log_cols = ["id", "case_id", "transition", "source", "target", "actor_id", "actor_role",
                 "at", "reason", "payload"]  # fmt: skip
@@ -329,6 +330,7 @@ def load(*, communes: int, years: int, per_unit: int, seed: int = 7) -> None:
                         inspected_at,
                         decided_at,
                         mid_year_reported,
+                        False,  # year-end reports are not due yet in this year's campaign
                     )
 
     # The dashboard's tally: its trigger off for the COPY, then one recount of the cases
