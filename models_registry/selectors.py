@@ -11,7 +11,7 @@ from django.http import Http404
 from workflow.errors import WorkflowError
 from workflow.lifecycle import DECIDED_STATES, Role, State
 
-from .models import Campaign, Initiative, Membership, ProgressReport, Unit
+from .models import FIELD_FLAGS, Campaign, Initiative, Membership, ProgressReport, Unit
 from .text import fold, fold_name
 
 UNIT_UNKNOWN = "Không tìm thấy đơn vị “{name}” trong danh mục."
@@ -68,6 +68,19 @@ def initiative_list(*, actor) -> QuerySet[Initiative]:
         return qs
     visibility = _visibility(actor)
     return qs if visibility is None else qs.filter(visibility)
+
+
+# What a row of the case list shows (the list reads nothing else of a case or of its
+# campaign, unit and levels): the goals and the folded search text stay in the database.
+LIST_ROW_FIELDS = (
+    "name", "state", "subject", *FIELD_FLAGS, "campaign__year", "unit__name",
+    "target_level__name", "recognized_level__name",
+)  # fmt: skip
+
+
+def initiative_rows(cases: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """``cases`` (from ``initiative_list``) reading only what a list row shows."""
+    return cases.only(*LIST_ROW_FIELDS)
 
 
 def initiative_get(*, actor, pk: int) -> Initiative:

@@ -18,7 +18,13 @@ from workflow.services import transition_apply, transitions_available
 from ..filters import InitiativeFilter
 from ..forms import InitiativeForm, TransitionForm
 from ..models import Campaign
-from ..selectors import initiative_get, initiative_list, roles_of_user, units_for_officer
+from ..selectors import (
+    initiative_get,
+    initiative_list,
+    initiative_rows,
+    roles_of_user,
+    units_for_officer,
+)
 from ..services.initiatives import initiative_create, initiative_update
 
 DONE = {
@@ -55,7 +61,9 @@ def initiative_list_view(request: HttpRequest) -> HttpResponse:
         units=units_for_officer(user) if is_officer and not sees_all else None,
         request=request,
     )
-    page = Paginator(filterset.qs, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(initiative_rows(filterset.qs), settings.CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

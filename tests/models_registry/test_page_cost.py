@@ -20,14 +20,60 @@ from models_registry.dashboards.figures import Number, UnitRow, overview
 from models_registry.dashboards.roles import officer_todo, todo_counted
 from models_registry.dashboards.scope import Scope, case_list_url, list_link, scope_from_request
 from models_registry.filters import LeanSelect, unit_options
-from models_registry.models import Campaign, Unit
-from models_registry.selectors import units_for_officer
+from models_registry.models import Campaign, Initiative, Unit
+from models_registry.selectors import initiative_list, initiative_rows, units_for_officer
 from models_registry.templatetags.dashboard_tags import figure_html, unit_row
 from models_registry.views.dashboard import _ancestors
+from tests.factories import make_draft
+from workflow.lifecycle import State
 
 from .dashboard_data import many_cases
 
 TRICKY = "Đông Ngàn & <Tam Sơn> \"P. 1\" 'x'"
+
+# --- the list's rows -------------------------------------------------------------------
+
+# The loop initiative_list.html ran before its rows were written by the case_row tag.
+ROW_LOOP = Template(
+    """{% for case in rows %}
+  <tr>
+    <td data-label="Tên mô hình"><a href="{{ case.get_absolute_url }}">{{ case.name }}</a>"""
+    """<div class="muted small">Năm {{ case.campaign.year }}</div></td>
+    <td data-label="Đơn vị">{{ case.unit.name }}</td>
+    <td data-label="Lĩnh vực">{{ case.fields_display|default:"—" }}</td>
+    <td data-label="Đối tượng">{{ case.get_subject_display }}</td>
+    <td data-label="Cấp đăng ký">{{ case.target_level.name|default:"—" }}</td>
+    <td data-label="Trạng thái"><span class="badge state-{{ case.state }}">"""
+    """{{ case.get_state_display }}</span>{% if case.recognized_level %} """
+    """<span class="small">{{ case.recognized_level.name }}</span>{% endif %}</td>
+  </tr>
+  {% endfor %}"""
+)
+ROW_TAG = Template("{% load case_list_tags %}{% for case in rows %}{% case_row case %}{% endfor %}")
+
+
+def test_a_list_row_keeps_its_markup_and_reads_nothing_more(world, django_assert_num_queries):
+    make_draft(world, name=TRICKY, unit=world.ward_a_sub)
+    make_draft(
+        world,
+        name="Cá nhân tiêu biểu",
+        subject="individual",
+        field_economy=False,
+        target_level=None,
+    )
+    both = make_draft(world, name="Hai lĩnh vực", field_culture_society=True)
+    # The row's markup is under test here, not the workflow: the state is written as is.
+    Initiative.objects.filter(pk=both.pk).update(
+        state=State.RECOGNIZED, recognized_level=world.level_city
+    )
+    rows = list(initiative_rows(initiative_list(actor=world.secretariat)))
+    assert len(rows) == 3
+    with django_assert_num_queries(0):
+        ours = ROW_TAG.render(Context({"rows": rows}))
+    assert ours == ROW_LOOP.render(Context({"rows": rows}))
+    assert "Đông Ngàn &amp; &lt;Tam Sơn&gt;" in ours
+    assert '<span class="small">Cấp huyện, thành phố</span>' in ours
+
 
 # --- the list's selects ---------------------------------------------------------------
 
