@@ -448,17 +448,31 @@ OVERDUE = (
 )
 
 
+def count_each(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """The number of rows of each queryset, in one statement: a COUNT apiece, each an
+    uncorrelated subquery that PostgreSQL plans on its own — as it would plan the
+    queryset's ``count()`` — so one round trip serves them all."""
+    parts, params = [], []
+    for qs in querysets.values():
+        sql, qs_params = qs.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) n)")
+        params.extend(qs_params)
+    if not parts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return dict(zip(querysets, cursor.fetchone(), strict=True))
+
+
 def attention_numbers(scope: Scope, cases: QuerySet, which) -> list[Number]:
-    """One COUNT per item, each through the list's ``attention`` filter."""
-    return [
-        Number(
-            Attention(a).label,
-            narrowed(cases, today=scope.today, attention=a, campaigns=scope.campaigns).count(),
-            scope.link(attention=a),
-            a,
-        )
-        for a in which
-    ]
+    """A COUNT per item, each through the list's ``attention`` filter (one statement)."""
+    found = count_each(
+        {
+            a: narrowed(cases, today=scope.today, attention=a, campaigns=scope.campaigns)
+            for a in which
+        }
+    )
+    return [Number(Attention(a).label, found[a], scope.link(attention=a), a) for a in which]
 
 
 def overview(scope: Scope, *, actor) -> Overview:
