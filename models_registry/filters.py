@@ -109,6 +109,10 @@ class ListedModelChoiceField(ModelChoiceField):
     def share_rows(self, other: "ListedModelChoiceField") -> None:
         self._rows_of = other
 
+    def use_rows(self, rows) -> None:
+        """Take ``rows`` (the whole queryset, read already by the caller) as the rows."""
+        self._rows = list(rows)
+
     def rows(self) -> list:
         if self._rows_of is not None:
             return self._rows_of.rows()
@@ -201,6 +205,8 @@ class UnitChoiceField(ModelChoiceField):
     iterator = UnitChoiceIterator
     widget = UnitSelect
     _options: list | None = None
+    # pk (text) -> unit, read already by the caller: accepted without reading it again.
+    known: dict[str, Unit] | None = None
 
     def _set_queryset(self, queryset):
         self._options = None
@@ -214,7 +220,9 @@ class UnitChoiceField(ModelChoiceField):
         return self._options
 
     def to_python(self, value):
-        unit = super().to_python(value)
+        unit = (self.known or {}).get(str(value))
+        if unit is None:
+            unit = super().to_python(value)
         if isinstance(unit, Unit):
             self.widget.known = {str(unit.pk): unit.name}
         return unit
@@ -307,8 +315,14 @@ class InitiativeFilter(django_filters.FilterSet):
         units: QuerySet[Unit] | None = None,
         today: datetime.date | None = None,
         user=None,
+        campaigns: list[Campaign] | None = None,
+        known_units: list[Unit] | None = None,
         **kwargs,
     ) -> None:
+        """``units``: the units an officer may choose (else any). ``campaigns`` (every
+        campaign) and ``known_units`` (any units): rows the caller has read already in
+        this request, which the campaign and unit filters take instead of reading them
+        again (the dashboard's scope has both)."""
         super().__init__(*args, **kwargs)
         # "Overdue" is relative to a day: the page's today unless a caller fixes one;
         # "awaits your vote" to a person: the request's user unless one is given.
@@ -316,6 +330,10 @@ class InitiativeFilter(django_filters.FilterSet):
         self.user = user or getattr(self.request, "user", None)
         if units is not None:
             self.filters["unit"].queryset = units
+        elif known_units:
+            self.form.fields["unit"].known = {str(unit.pk): unit for unit in known_units}
+        if campaigns is not None:
+            self.form.fields["campaign"].use_rows(campaigns)
         level_field = self.form.fields["target_level"]
         level_field.label_from_instance = lambda level: f"{level.name} ({level.campaign.year})"
         recognized = self.form.fields["recognized_level"]

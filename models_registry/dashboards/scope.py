@@ -71,7 +71,7 @@ class Scope:
     year_min: int | None = None
     year_max: int | None = None
     unit: Unit | None = None
-    campaigns: list[Campaign] = field(default_factory=list)
+    campaigns: list[Campaign] = field(default_factory=list)  # every campaign, newest first
     form: ScopeForm | None = None
     _base: dict = field(default_factory=dict, repr=False)
     _link: Callable[..., str] | None = field(default=None, repr=False)
@@ -134,11 +134,11 @@ class Scope:
         """The cases of this scope that ``actor`` may see, narrowed by list filters
         ``extra`` — exactly what ``link(**extra)`` lists."""
         if extra:
-            return filtered_cases(actor=actor, params={**self.params, **extra}, today=self.today)
+            return filtered_cases(actor=actor, params={**self.params, **extra}, scope=self)
         # The page asks for the scope's own cases several times: filter them once.
         key = getattr(actor, "pk", None)
         if key not in self._base:
-            self._base[key] = filtered_cases(actor=actor, params=self.params, today=self.today)
+            self._base[key] = filtered_cases(actor=actor, params=self.params, scope=self)
         return self._base[key]
 
 
@@ -192,10 +192,16 @@ def list_link(params: dict[str, str]) -> Callable[..., str]:
     return link
 
 
-def filtered_cases(*, actor, params: dict, today: datetime.date) -> QuerySet[Initiative]:
-    """The case list's own filtering, without its ordering (for counting)."""
+def filtered_cases(*, actor, params: dict, scope: Scope) -> QuerySet[Initiative]:
+    """The case list's own filtering, without its ordering (for counting), as of the
+    scope's day; the campaigns and the unit the scope has read are not read again."""
     filterset = InitiativeFilter(
-        params, queryset=initiative_list(actor=actor), today=today, user=actor
+        params,
+        queryset=initiative_list(actor=actor),
+        today=scope.today,
+        user=actor,
+        campaigns=scope.campaigns or None,
+        known_units=[scope.unit] if scope.unit is not None else None,
     )
     return filterset.qs.order_by()
 
