@@ -6,13 +6,13 @@ overview, each number is a COUNT through the case list's filters and links to th
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from workflow.lifecycle import State
 
 from ..selectors import initiative_list
 from .conditions import Attention
-from .figures import Number, narrowed
+from .figures import Number, count_each, narrowed
 from .scope import Scope, case_list_url
 
 UPCOMING_ROWS = 20
@@ -72,10 +72,7 @@ def officer_todo(
             lists[attention.value] = narrowed(
                 cases, today=scope.today, attention=attention, campaigns=scope.campaigns
             )
-    if lists:
-        found |= cases.aggregate(
-            **{key: Count("pk", filter=Q(pk__in=qs.values("pk"))) for key, qs in lists.items()}
-        )
+    found |= count_each(lists)
     numbers = [
         Number(
             "Bản nháp chưa gửi đăng ký",
@@ -114,17 +111,11 @@ def inspector_agenda(*, actor, today: datetime.date) -> InspectorAgenda:
 
     cases = initiative_list(actor=actor).order_by()
 
-    def number(attention: str) -> Number:
-        found = narrowed(cases, today=today, attention=attention)
-        return Number(
-            Attention(attention).label,
-            found.count(),
-            case_list_url({"attention": attention}),
-            attention,
-        )
-
-    upcoming = number(Attention.VISIT_UPCOMING)
-    missed = number(Attention.VISIT_MISSED)
+    both = (Attention.VISIT_UPCOMING, Attention.VISIT_MISSED)
+    counted = count_each({a: narrowed(cases, today=today, attention=a) for a in both})
+    upcoming, missed = (
+        Number(Attention(a).label, counted[a], case_list_url({"attention": a}), a) for a in both
+    )
     visits = list(
         Inspection.objects.filter(
             case__in=narrowed(cases, today=today, attention=Attention.VISIT_UPCOMING).values("pk"),

@@ -371,8 +371,9 @@ def _dashboard_queries(client, user, django_assert_num_queries, expected):
         # as above but no root units (their unit comes with their memberships, and the
         # unit filter takes it); + the crumbs and the six numbers of what is due
         ("officer_a", 15),
-        # session, user, memberships, unread count, campaigns, 2 counts, visits, team
-        ("inspector", 9),
+        # session, user, memberships, unread count, campaigns, 2 counts (one
+        # statement), visits, team
+        ("inspector", 8),
         # session, user, memberships, unread count, campaigns, their committees (for
         # the filter, and for the links), count, rows
         ("chair", 9),
