@@ -114,6 +114,14 @@ def test_every_select_of_the_list_reads_as_djangos(client, world):
         assert str(bf) in response.content.decode()
 
 
+@pytest.mark.parametrize("query", ["", "campaign=all&year_min=2021", "campaign=x"])
+def test_the_dashboards_campaign_select_reads_as_djangos(world, query):
+    form = scope_from_request(actor=world.secretariat, params=QueryDict(query)).form
+    field = form["campaign"]
+    django_select = forms.Select(choices=list(field.field.choices))
+    assert str(field) == field.as_widget(widget=django_select)
+
+
 @pytest.mark.parametrize("value", ["", "abc", "999999", " 1", "0"])
 def test_a_campaign_is_accepted_or_refused_as_django_would(world, value):
     if value.strip() == "1":
