@@ -206,7 +206,7 @@ class UnitChoiceField(ModelChoiceField):
     widget = UnitSelect
     _options: list | None = None
     # pk (text) -> unit, read already by the caller: accepted without reading it again.
-    known: dict[str, Unit] | None = None
+    known_units: dict[str, Unit] | None = None
 
     def _set_queryset(self, queryset):
         self._options = None
@@ -220,7 +220,7 @@ class UnitChoiceField(ModelChoiceField):
         return self._options
 
     def to_python(self, value):
-        unit = (self.known or {}).get(str(value))
+        unit = (self.known_units or {}).get(str(value))
         if unit is None:
             unit = super().to_python(value)
         if isinstance(unit, Unit):
@@ -331,7 +331,7 @@ class InitiativeFilter(django_filters.FilterSet):
         if units is not None:
             self.filters["unit"].queryset = units
         elif known_units:
-            self.form.fields["unit"].known = {str(unit.pk): unit for unit in known_units}
+            self.form.fields["unit"].known_units = {str(unit.pk): unit for unit in known_units}
         if campaigns is not None:
             self.form.fields["campaign"].use_rows(campaigns)
         level_field = self.form.fields["target_level"]
