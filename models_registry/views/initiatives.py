@@ -15,6 +15,7 @@ from workflow.errors import WorkflowError
 from workflow.lifecycle import TRANSITIONS, Role, State
 from workflow.services import transition_apply, transitions_available
 
+from ..dashboards.scope import sees_everything
 from ..filters import InitiativeFilter
 from ..forms import InitiativeForm, TransitionForm
 from ..models import Campaign
@@ -51,14 +52,12 @@ def _service_errors_to_form(form, error: WorkflowError) -> None:
 @login_required
 def initiative_list_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    roles = roles_of_user(user)
-    is_officer = Role.UNIT_OFFICER in roles
+    is_officer = Role.UNIT_OFFICER in roles_of_user(user)
     # Offer only the officer's own units, unless another role lets them see every unit.
-    sees_all = user.is_superuser or roles & {Role.SECRETARIAT, Role.VIEWER}
     filterset = InitiativeFilter(
         request.GET or None,
         queryset=initiative_list(actor=user),
-        units=units_for_officer(user) if is_officer and not sees_all else None,
+        units=units_for_officer(user) if is_officer and not sees_everything(user) else None,
         request=request,
     )
     page = Paginator(initiative_rows(filterset.qs), settings.CASES_PER_PAGE).get_page(
