@@ -31,6 +31,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: setup browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -56,10 +56,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from models_registry.demo import CATALOGUE, EXEMPLAR_NAMES  # noqa: E402
-from models_registry.models import Campaign, Membership, Unit  # noqa: E402
-from models_registry.tally import tally_rebuild  # noqa: E402
-from models_registry.text import fold, fold_name  # noqa: E402
+from dashboards.tally import tally_rebuild  # noqa: E402
+from demo.registry import CATALOGUE, EXEMPLAR_NAMES  # noqa: E402
+from models_registry.models import Campaign  # noqa: E402
+from units.models import Membership, Unit  # noqa: E402
+from units.text import fold, fold_name  # noqa: E402
 from workflow.lifecycle import Role, State  # noqa: E402
 
 PROVINCES = 63

@@ -63,7 +63,8 @@ def die_resource(created_by_id: int | None = None):
     from import_export import fields, resources
     from import_export.widgets import ForeignKeyWidget
 
-    from models_registry.models import Campaign, Initiative, RecognitionLevel, Unit
+    from models_registry.models import Campaign, Initiative, RecognitionLevel
+    from units.models import Unit
 
     class InitiativeResource(resources.ModelResource):
         campaign = fields.Field(
@@ -106,9 +107,9 @@ def die_resource(created_by_id: int | None = None):
 
 
 def seed(rows: int) -> None:
-    from models_registry import demo
+    from demo import registry as demo
     from models_registry.models import Campaign, Initiative, Subject
-    from models_registry.text import fold
+    from units.text import fold
 
     units = demo.build_directory()
     demo.build_campaigns()
@@ -153,7 +154,7 @@ def seed(rows: int) -> None:
 
 def import_rows(count: int):
     """The rows of the form to import: new models of the city bodies."""
-    from models_registry.demo import CITY_BODIES
+    from demo.registry import CITY_BODIES
 
     for i in range(count):
         unit = CITY_BODIES[i % len(CITY_BODIES)][0]

@@ -67,8 +67,9 @@ def start_redis(tmp: Path):
 def queue_batch(prefix: str, count: int) -> list:
     from django.db import transaction
 
-    from models_registry.models import Campaign, Unit
+    from models_registry.models import Campaign
     from notifications.services import notification_queue
+    from units.models import Unit
 
     campaign = Campaign.objects.first()
     unit = Unit.objects.first()
@@ -134,7 +135,7 @@ def main() -> None:
     import kombu.pools
 
     from config.celery import app as celery_app
-    from models_registry.demo import build_campaigns, build_directory
+    from demo.registry import build_campaigns, build_directory
     from notifications.services import publish_pause_reset
     from tests.notifications.harness import SmtpSink, WorkerProcess, database_url, worker_env
 

@@ -1,4 +1,4 @@
-"""Benchmark: what the dashboard's tally (models_registry/tally.py) costs, on the database
+"""Benchmark: what the dashboard's tally (dashboards/tally.py) costs, on the database
 bench/dashboard.py loaded (1,000,000 cases).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dvk_bench .venv/bin/python bench/tally.py
@@ -36,8 +36,8 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from dashboards.tally import tally_fold, tally_rebuild  # noqa: E402
 from models_registry.models import Campaign, Initiative  # noqa: E402
-from models_registry.tally import tally_fold, tally_rebuild  # noqa: E402
 from workflow.lifecycle import State  # noqa: E402
 from workflow.services import transition_apply  # noqa: E402
 

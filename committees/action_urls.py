@@ -1,6 +1,10 @@
+"""The committee's actions (a member's vote, the chair's close), mounted under "hoi-dong/"
+beside its pages (``committees.urls``). Their URL names keep the namespace they had when
+they lived in the engine ("workflow:vote_cast"), so that links and forms are unchanged."""
+
 from django.urls import path
 
-from . import views
+from .views import actions as views
 
 app_name = "workflow"
 

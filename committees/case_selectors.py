@@ -10,17 +10,12 @@ the committee has closed a round on it.
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from models_registry.models import Initiative, ProgressReport
 from workflow.lifecycle import State
-from workflow.models import (
-    AWARDED,
-    Committee,
-    RecognitionDecision,
-    RoundStatus,
-    TransitionLog,
-    VoteRound,
-)
+from workflow.models import TransitionLog
 
-from .models import Initiative, ProgressReport
+from .models import AWARDED, Committee, RecognitionDecision, RoundStatus, Vote, VoteRound
+from .selectors import committees_of
 
 
 def committee_queue(*, committee: Committee) -> QuerySet[Initiative]:
@@ -102,3 +97,23 @@ def case_awards(*, case_ids) -> dict[int, list[VoteRound]]:
     ):
         awards.setdefault(round_.case_id, []).append(round_)
     return awards
+
+
+def vote_awaited(qs, *, today, user):
+    """The cases of ``qs`` in the queue of a committee ``user`` sits on (see
+    ``committee_queue``) on which they have not voted in the open round: the case list's
+    "Chờ bạn biểu quyết" (registered in ``CommitteesConfig.ready``). One ``IN`` per
+    committee of theirs (a member sits on a handful)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return qs.none()
+    awaited = Q(pk__in=[])
+    for committee in committees_of(user):
+        voted = Vote.objects.filter(
+            member=user,
+            round__committee=committee,
+            round__status=RoundStatus.OPEN,
+            round__case=OuterRef("pk"),
+        )
+        queue = committee_queue(committee=committee).exclude(Exists(voted))
+        awaited |= Q(pk__in=queue.order_by().values("pk"))
+    return qs.filter(awaited)

@@ -21,10 +21,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from workflow.models import RecognitionDecision, VoteRound
+from models_registry.models import Initiative, Subject
 
-from ..committee_selectors import decision_awarded_rounds
-from ..models import Initiative, Subject
+from .case_selectors import decision_awarded_rounds
+from .models import RecognitionDecision, VoteRound
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

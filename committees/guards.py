@@ -1,10 +1,9 @@
-"""The inspections' word in the committee's decision (workflow/services/committees.py):
+"""The inspections' word in the committee's decision (committees/services.py):
 a case is recognised only on a positive verdict ("Đạt") of its latest completed field
 visit. Registered for "recognize" when this module is imported (InspectionsConfig.ready)."""
 
+from inspections.models import FieldVisit, InspectionStatus, Verdict, VisitStatus
 from workflow import guards as workflow_guards
-
-from .models import FieldVisit, InspectionStatus, Verdict, VisitStatus
 
 NO_POSITIVE_VERDICT = "Chưa có biên bản kiểm tra thực tế kết luận “Đạt” cho hồ sơ này."
 LAST_VERDICT_FAILED = (

@@ -17,15 +17,15 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from models_registry.committee_selectors import committee_queue
+from inspections.models import InspectionStatus
 from models_registry.models import Campaign
 from notifications.recipients import secretariat_recipients, unit_recipients, users_recipients
 from notifications.services import notification_queue
 from workflow.deadlines import sweep_rule
-from workflow.models import Committee, RoundStatus, Vote
 from workflow.signals import case_transitioned
 
-from .models import InspectionStatus
+from .case_selectors import committee_queue
+from .models import Committee, RoundStatus, Vote
 
 RECOGNITION_REMIND_DAYS = (7, 3, 1)
 

@@ -3,8 +3,9 @@ transaction, so it commits or rolls back with it."""
 
 from django.dispatch import receiver
 
-from .services.committees import rounds_void
-from .signals import case_transitioned
+from workflow.signals import case_transitioned
+
+from .services import rounds_void
 
 
 @receiver(case_transitioned, dispatch_uid="workflow.rounds_void_on_reinspection")

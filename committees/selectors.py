@@ -1,12 +1,12 @@
 """Reads for committees: who sits on which, the rounds with their running tallies, a
-case's rounds and decisions. Domain-free: the pages that show a case's own fields build
-on these in the app above (``models_registry``)."""
+case's rounds and decisions. The reads that need the case's own fields (the queue, the
+annex's rows) are in ``case_selectors``."""
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from .models import Committee, RecognitionDecision, RoundStatus, Vote, VoteRound
-from .services.committees import Tally, tally_make
+from .services import Tally, tally_make
 
 
 def committees_of(user) -> QuerySet[Committee]:

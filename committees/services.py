@@ -24,9 +24,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..errors import WorkflowError
-from ..lifecycle import State
-from ..models import (
+from workflow.errors import WorkflowError
+from workflow.lifecycle import State
+from workflow.services.transitions import TransitionConflict, case_model, transition_apply
+
+from .models import (
     AWARDED,
     Committee,
     RecognitionDecision,
@@ -35,7 +37,6 @@ from ..models import (
     Vote,
     VoteRound,
 )
-from .transitions import TransitionConflict, case_model, transition_apply
 
 NOT_MEMBER = "Chỉ thành viên của “{committee}” mới được biểu quyết."
 ONLY_CHAIR = "Chỉ Chủ tịch hội đồng mới được kết thúc biểu quyết và ký quyết định công nhận."

@@ -1,9 +1,9 @@
-"""The committee's pages, mounted under "hoi-dong/" next to ``workflow.urls`` (the vote
-and close endpoints): see ``views/committee.py`` for why they live here."""
+"""The committee's pages, mounted under "hoi-dong/" next to ``action_urls`` (the vote
+and close endpoints)."""
 
 from django.urls import path
 
-from .views import committee
+from .views import pages as committee
 
 app_name = "committees"
 

@@ -45,10 +45,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "axes",
+    # The layers are in pyproject.toml ([tool.importlinter]). This is the order of ready()
+    # (guards, receivers and sweep rules register in it): the same as before the committee
+    # had an app of its own (issue 12).
     "workflow",
+    "units",
     "models_registry",
+    "committees",
     "inspections",
     "notifications",
+    "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -163,9 +170,6 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 
 # Which concrete model the workflow engine drives (see workflow/models.py).
 WORKFLOW_CASE_MODEL = "models_registry.Initiative"
-# The unit and recognition-level models that committees belong to (workflow/models.py).
-WORKFLOW_UNIT_MODEL = "models_registry.Unit"
-WORKFLOW_LEVEL_MODEL = "models_registry.RecognitionLevel"
 
 CASES_PER_PAGE = 25
 
@@ -307,7 +311,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": NOTIFICATIONS_FLUSH_EVERY,
         "options": {"expires": NOTIFICATIONS_FLUSH_EVERY},
     },
-    # The dashboard's tally (models_registry/tally.py): fold the pending changes.
+    # The dashboard's tally (dashboards/tally.py): fold the pending changes.
     "tally-fold": {
         "task": "models_registry.tally_fold",
         "schedule": 60.0,

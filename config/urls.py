@@ -16,11 +16,13 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("ho-so/", include("models_registry.urls")),
+    path("ho-so/", include("dashboards.urls")),
     path("kiem-tra/", include("inspections.urls")),
     path("thong-bao/", include("notifications.urls")),
-    # The committee: its actions (workflow) and its pages (models_registry), one prefix.
-    path("hoi-dong/", include("workflow.urls")),
-    path("hoi-dong/", include("models_registry.committee_urls")),
+    # The committee: its actions (whose URL names keep the "workflow" namespace they were
+    # born in) and its pages, one prefix.
+    path("hoi-dong/", include("committees.action_urls")),
+    path("hoi-dong/", include("committees.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -6,7 +6,7 @@ there are: one aggregate for every count by state, field, subject and level; one
 for the units table; one for the years; one per "overdue" figure; one for the medians.
 
 On PostgreSQL, for whoever sees the scope's whole subtree, the counts, the units table
-and the years are read from the tally (``models_registry.tally``: counts kept per
+and the years are read from the tally (``dashboards.tally``: counts kept per
 change, per unit subtree) instead of counting the cases: one more query (the fold of
 what is pending), and then a few hundred rows read instead of 100,000 cases counted.
 The case queries stay for everyone else, and remain the reference the tests hold the
@@ -19,25 +19,19 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 
+from models_registry.conditions import Attention, Stage, attention_filter
+from models_registry.filters import OWN_UNIT, InitiativeFilter
+from models_registry.models import FIELD_FLAGS, Campaign, Field, RecognitionLevel, Subject
+from models_registry.selectors import initiative_list
+from units.access import memberships_of
+from units.models import Unit, UnitKind
+from units.text import fold
 from workflow.lifecycle import Role, State
 
-from ..filters import OWN_UNIT, InitiativeFilter
-from ..models import (
-    FIELD_FLAGS,
-    Campaign,
-    CaseTally,
-    Field,
-    RecognitionLevel,
-    Subject,
-    Unit,
-    UnitKind,
-)
-from ..selectors import initiative_list, memberships_of
-from ..tally import tally_available, tally_fold
-from ..text import fold
-from .conditions import Attention, Stage, attention_filter
 from .median import Durations, durations
+from .models import CaseTally
 from .scope import Scope, officer_units, sees_everything
+from .tally import tally_available, tally_fold
 
 
 @dataclass

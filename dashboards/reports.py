@@ -17,12 +17,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from models_registry.filters import InitiativeFilter
+from models_registry.models import Field, RecognitionLevel, Subject
+from models_registry.selectors import initiative_list
+from units.text import fold
 from workflow.lifecycle import State
 
-from ..filters import InitiativeFilter
-from ..models import Field, RecognitionLevel, Subject
-from ..selectors import initiative_list
-from ..text import fold
 from .figures import COMPARE_YEARS, Overview, overview
 from .scope import Scope
 

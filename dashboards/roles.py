@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from models_registry.conditions import Attention
+from models_registry.selectors import initiative_list
 from workflow.lifecycle import State
 
-from ..selectors import initiative_list
-from .conditions import Attention
 from .figures import Number, count_each, narrowed
 from .scope import Scope, case_list_url
 
@@ -148,7 +148,7 @@ def committee_desk(*, actor, today: datetime.date) -> CommitteeDesk:
     """What awaits the member's vote, in every committee they sit on (every year: a
     vote is not tied to the campaign on screen): the number, the first cases, and the
     committees' pages where they vote."""
-    from workflow.selectors import committees_of
+    from committees.selectors import committees_of
 
     cases = initiative_list(actor=actor).order_by()
     awaited = narrowed(cases, today=today, user=actor, attention=Attention.VOTE_AWAITED)

@@ -12,31 +12,15 @@ from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
+from models_registry.filters import OWN_UNIT, InitiativeFilter, LeanSelect
+from models_registry.models import Campaign, Initiative
+from models_registry.selectors import initiative_list
+from units.access import memberships_of, officer_units, sees_everything
+from units.models import Unit
 from workflow.lifecycle import Role
-
-from ..filters import OWN_UNIT, InitiativeFilter, LeanSelect
-from ..models import Campaign, Initiative, Unit
-from ..selectors import initiative_list, memberships_of, roles_of_user
 
 YEARS_INVALID = "Khoảng năm không hợp lệ: năm bắt đầu phải không sau năm kết thúc."
 ALL_YEARS = "all"
-
-
-def sees_everything(user) -> bool:
-    """The secretariat and leaders (and the superuser) see every unit's cases."""
-    return bool(user.is_superuser or roles_of_user(user) & {Role.SECRETARIAT, Role.VIEWER})
-
-
-def officer_units(user) -> list[Unit]:
-    """The topmost units the user is an officer of (a unit under another of theirs is
-    already counted in that one's subtree)."""
-    units = [m.unit for m in memberships_of(user) if m.role == Role.UNIT_OFFICER]
-    units.sort(key=lambda unit: (unit.path, unit.pk))
-    top: list[Unit] = []
-    for unit in units:
-        if not any(unit.path.startswith(kept.path) for kept in top):
-            top.append(unit)
-    return top
 
 
 class ScopeForm(forms.Form):

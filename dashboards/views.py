@@ -10,15 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from units.access import memberships_of, roles_of_user
+from units.models import Unit
 from workflow.lifecycle import Role
 
-from ..dashboards.charts import year_chart
-from ..dashboards.figures import base_cases, overview
-from ..dashboards.reports import REPORT_KINDS, report_build, report_docx, report_xlsx
-from ..dashboards.roles import committee_desk, inspector_agenda, officer_todo, todo_counted
-from ..dashboards.scope import scope_from_request, sees_everything
-from ..models import Unit
-from ..selectors import memberships_of, roles_of_user
+from .charts import year_chart
+from .figures import base_cases, overview
+from .reports import REPORT_KINDS, report_build, report_docx, report_xlsx
+from .roles import committee_desk, inspector_agenda, officer_todo, todo_counted
+from .scope import scope_from_request, sees_everything
 
 NO_ROLE = "Tài khoản chưa được phân quyền xem số liệu. Vui lòng liên hệ Ban Dân vận."
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,7 +61,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     query.pop("unit", None)
     context["scope_query"] = query.urlencode()
     context["scope_params"] = urlencode(scope.params)
-    return render(request, "models_registry/dashboard.html", context)
+    return render(request, "dashboards/dashboard.html", context)
 
 
 @login_required
@@ -70,7 +70,7 @@ def dashboard_report_view(request: HttpRequest, fmt: str) -> HttpResponse:
     the overview (the data is scoped to what they may see all the same)."""
     user = request.user
     if not (sees_everything(user) or Role.UNIT_OFFICER in roles_of_user(user)):
-        return render(request, "models_registry/dashboard.html", {"no_role": NO_ROLE}, status=403)
+        return render(request, "dashboards/dashboard.html", {"no_role": NO_ROLE}, status=403)
     scope = scope_from_request(actor=user, params=request.GET)
     kind = request.GET.get("kind", "")
     report = report_build(scope, actor=user, kind=kind)

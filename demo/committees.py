@@ -19,14 +19,14 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
+from committees.models import Committee, VoteRound
+from committees.services import committee_create, rounds_close, vote_cast
+from models_registry.models import Campaign, Initiative, Subject
+from models_registry.services.carry_over import initiative_carry_over
+from models_registry.services.initiatives import initiative_create
+from units.models import Unit
 from workflow.lifecycle import State
-from workflow.models import Committee, VoteRound
 from workflow.services import transition_apply
-from workflow.services.committees import committee_create, rounds_close, vote_cast
-
-from .models import Campaign, Initiative, Subject, Unit
-from .services.carry_over import initiative_carry_over
-from .services.initiatives import initiative_create
 
 MEMBER_USERNAMES = ("thanhvien1.bcd", "thanhvien2.bcd", "thanhvien3.bcd")
 
@@ -155,7 +155,7 @@ def _seed_2022(*, people: dict, units: dict, campaign: Campaign, committees: dic
     """Run, inspect and decide the 2022 models once. Returns the cases made (or [])."""
     if Initiative.objects.filter(campaign=campaign).exists():
         return []
-    from .demo import _officer_for  # the demo's officers, by unit
+    from .registry import _officer_for  # the demo's officers, by unit
 
     levels = {level.rank: level for level in campaign.levels.all()}
     cases, passes = [], {}
@@ -197,7 +197,7 @@ def _carry_over(*, people: dict, c2022: Campaign, c2023: Campaign) -> None:
     ).first()
     if source is None or Initiative.objects.filter(continues_from=source, campaign=c2023).exists():
         return
-    from .demo import _officer_for
+    from .registry import _officer_for
 
     initiative_carry_over(actor=_officer_for(source.unit, people), source=source, campaign=c2023)
 

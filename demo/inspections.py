@@ -7,13 +7,13 @@ import random
 
 from django.contrib.auth import get_user_model
 
-from models_registry.models import Campaign, Initiative, Membership, Subject
+from inspections.models import Criterion, Inspection, Verdict
+from inspections.services.scheduling import inspection_schedule
+from inspections.services.visits import VisitInput, visit_complete, visit_save_draft
+from models_registry.models import Campaign, Initiative, Subject
+from units.models import Membership
 from workflow.lifecycle import Role, State
 from workflow.services import transition_apply
-
-from .models import Criterion, Inspection, Verdict
-from .services.scheduling import inspection_schedule
-from .services.visits import VisitInput, visit_complete, visit_save_draft
 
 # DESIGN.md §3, as practised in Lâm Đồng: five criteria each, 20 points each.
 CRITERIA = {
@@ -83,7 +83,7 @@ def criteria_seed(campaign: Campaign) -> int:
 
 
 def _second_inspector(city, logins):
-    from models_registry.demo import DEMO_PASSWORD
+    from .registry import DEMO_PASSWORD
 
     # As the other demo users: the whole Vietnamese name, family name first, in first_name.
     user, created = get_user_model().objects.get_or_create(

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from models_registry.models import Campaign, Initiative, RecognitionLevel, Subject
+from models_registry.services.initiatives import initiative_create
+from units.models import Membership, Unit, UnitKind
+from units.text import fold
 from workflow.lifecycle import Role, State
 from workflow.services import transition_apply
-
-from .models import Campaign, Initiative, Membership, RecognitionLevel, Subject, Unit, UnitKind
-from .services.initiatives import initiative_create
-from .text import fold
 
 DEMO_PASSWORD = "DanVanKheo@2023"
 
@@ -380,10 +380,10 @@ def seed_demo(*, rng_seed: int = 2023) -> tuple[DemoLogins, int]:
             target = rng.choices(states, weights)[0]
             _drive(case, target, officer, people["secretariat"], rng)
             created += 1
-    from inspections.demo import inspections_seed  # criteria, inspections, visits
+    from .inspections import inspections_seed  # criteria, inspections, visits
 
     inspections_seed(people=people, logins=logins, city=units["city"], c2022=c2022, c2023=c2023)
-    from .demo_committees import committees_seed  # committees, votes, decisions (issue 6)
+    from .committees import committees_seed  # committees, votes, decisions (issue 6)
 
     committees_seed(people=people, units=units, c2022=c2022, c2023=c2023)
     return logins, created

@@ -6,17 +6,21 @@ class InspectionsConfig(AppConfig):
     verbose_name = "Kiểm tra thực tế"
 
     def ready(self) -> None:
-        from workflow import guards as workflow_guards
+        from functools import partial
 
-        # Imported for what they register: sweep rules, receivers, and (issue 6) the
-        # positive-verdict guard for "recognize" and the committee notices.
-        from . import (  # noqa: F401
-            committee_guards,
-            committee_notices,
-            deadlines,
-            guards,
-            receivers,
-        )
+        from models_registry.conditions import Attention, attention_register
+        from units import access
+        from workflow import guards as workflow_guards
+        from workflow.lifecycle import Role
+
+        # Imported for what they register: sweep rules and receivers.
+        from . import deadlines, guards, receivers, selectors  # noqa: F401
 
         workflow_guards.register("record_inspection", guards.record_inspection_guard)
         workflow_guards.register("request_reinspection", guards.request_reinspection_guard)
+        attention_register(Attention.VISIT_UPCOMING, partial(selectors.visit_booked, upcoming=True))
+        attention_register(Attention.VISIT_MISSED, partial(selectors.visit_booked, upcoming=False))
+        # An inspector reaches the cases of the inspections they are on the team of.
+        access.case_rule_register(
+            Role.INSPECTOR, scope=selectors.inspector_case_scope, holds=selectors.inspector_holds
+        )

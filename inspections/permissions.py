@@ -1,15 +1,5 @@
-"""Who may do what with inspections, read from the user's memberships."""
-
-from models_registry.selectors import roles_of_user
-from workflow.lifecycle import Role
-
-
-def is_secretariat(user) -> bool:
-    return bool(user.is_superuser or Role.SECRETARIAT in roles_of_user(user))
-
-
-def is_inspector(user) -> bool:
-    return Role.INSPECTOR in roles_of_user(user)
+"""Who may do what with one inspection. The rules of roles and units (who is secretariat,
+who is an inspector) are in ``units.access``."""
 
 
 def on_team(inspection, user) -> bool:

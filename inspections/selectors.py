@@ -9,10 +9,31 @@ from django.http import Http404
 
 from models_registry.models import Initiative
 from models_registry.selectors import initiative_list
+from units.access import is_secretariat
 from workflow.lifecycle import Role, State
 
 from .models import BOOKED, Criterion, CriterionScore, Inspection, InspectionStatus, VisitAttachment
-from .permissions import is_secretariat
+
+
+def inspector_case_scope(user) -> Q:
+    """The cases an inspector sees: exactly those of the inspections they are on the team
+    of (a subquery: no duplicate rows when a case had several inspections). Registered
+    with ``units.access`` in ``InspectionsConfig.ready``."""
+    return Q(pk__in=Initiative.objects.filter(inspections__team=user).values("pk"))
+
+
+def inspector_holds(case, user) -> bool:
+    """An inspector acts on the cases of the inspections they are on the team of."""
+    return case.inspections.filter(team=user).exists()
+
+
+def visit_booked(qs, *, today, user, upcoming: bool):
+    """The cases of ``qs`` with an inspection booked from ``today`` on (``upcoming``) or
+    before it without its record: the case list's "sắp kiểm tra" and "quá ngày kiểm tra"
+    (registered in ``InspectionsConfig.ready``)."""
+    dated = {"planned_date__gte": today} if upcoming else {"planned_date__lt": today}
+    booked = Inspection.objects.filter(case=OuterRef("pk"), status__in=tuple(BOOKED), **dated)
+    return qs.filter(Exists(booked))
 
 
 def _with_details(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from models_registry.models import Campaign, Initiative, Subject
 from models_registry.selectors import initiative_get, initiative_list
+from units.access import is_inspector, is_secretariat
 from workflow.errors import WorkflowError
 from workflow.lifecycle import State
 
@@ -27,7 +28,7 @@ from .forms import (
     VisitForm,
 )
 from .models import Criterion, FieldVisit, VisitAttachment
-from .permissions import is_inspector, is_secretariat, on_team
+from .permissions import on_team
 from .services import criteria as criteria_services
 from .services.scheduling import (
     inspection_cancel,

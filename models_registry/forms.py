@@ -1,9 +1,10 @@
 from django import forms
 from django.db.models import QuerySet
 
+from units.models import Unit
 from workflow.lifecycle import TRANSITIONS
 
-from .models import Campaign, Initiative, RecognitionLevel, Unit
+from .models import Campaign, Initiative, RecognitionLevel
 
 
 class DateInput(forms.DateInput):

@@ -1,127 +1,18 @@
-"""The domain: units, memberships, campaigns and their levels, registered models."""
+"""The registry: campaigns and their levels, deadline extensions, registered models
+(cases), progress reports, import jobs. Units and memberships live in ``units``."""
 
 import datetime
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from workflow.lifecycle import Role, State
+from units.access import case_roles
+from units.models import Unit
+from units.text import fold
+from workflow.lifecycle import State
 from workflow.models import WorkflowCase
-
-from .tally import tally_rebuild
-from .text import fold, fold_name
-
-
-class UnitKind(models.TextChoices):
-    CITY = "city", "Thành phố / huyện"
-    BODY = "body", "Cơ quan, ban, ngành cấp thành phố"
-    ORGANISATION = "organisation", "MTTQ, tổ chức chính trị - xã hội"
-    WARD = "ward", "Đảng ủy phường, xã"
-    WARD_BODY = "ward_body", "Đơn vị thuộc phường, xã"
-    OTHER = "other", "Khác"
-
-
-class Unit(models.Model):
-    """A unit in the tree city → bodies and wards → their sub-units.
-
-    ``path`` ("/1/14/15/") is the chain of ids from the root; it makes "this unit and
-    everything under it" one indexed prefix query.
-    """
-
-    name = models.CharField("Tên đơn vị", max_length=255)
-    short_name = models.CharField("Tên viết tắt", max_length=100, blank=True)
-    kind = models.CharField("Loại đơn vị", max_length=20, choices=UnitKind.choices)
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name="Đơn vị cấp trên",
-    )
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
-    aliases = models.TextField(
-        "Tên gọi khác", blank=True, help_text="Mỗi dòng một tên khác mà đơn vị hay dùng."
-    )
-    email = models.EmailField("Email liên hệ", blank=True)
-    active_from = models.DateField("Hoạt động từ", null=True, blank=True)
-    active_to = models.DateField("Hoạt động đến", null=True, blank=True)
-    successor = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="predecessors",
-        verbose_name="Đơn vị kế thừa",
-    )
-    name_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
-
-    class Meta:
-        verbose_name = "Đơn vị"
-        verbose_name_plural = "Đơn vị"
-        ordering = ["path"]
-        constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_in_parent"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        self.name_key = fold_name(self.name)
-        super().save(*args, **kwargs)
-        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-        if path != self.path:
-            old = self.path
-            if not old:  # created
-                Unit.objects.filter(pk=self.pk).update(path=path)
-            else:  # moved: its descendants follow, and so do the counts of its ancestors
-                with transaction.atomic():
-                    Unit.objects.filter(pk=self.pk).update(path=path)
-                    for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                        child.path = path + child.path[len(old) :]
-                        Unit.objects.filter(pk=child.pk).update(path=child.path)
-                    tally_rebuild()
-            self.path = path
-
-    @property
-    def alias_list(self) -> list[str]:
-        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
-
-    def is_active_on(self, day: datetime.date) -> bool:
-        return (self.active_from is None or self.active_from <= day) and (
-            self.active_to is None or day <= self.active_to
-        )
-
-    def contains(self, other: "Unit") -> bool:
-        return other.path.startswith(self.path)
-
-
-class Membership(models.Model):
-    """A user holds a role, scoped to a unit."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name="Người dùng",
-    )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name="Đơn vị"
-    )
-    role = models.CharField("Vai trò", max_length=20, choices=Role.choices)
-
-    class Meta:
-        verbose_name = "Phân quyền"
-        verbose_name_plural = "Phân quyền"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} — {self.unit}"
 
 
 class Campaign(models.Model):
@@ -362,20 +253,7 @@ class Initiative(WorkflowCase):
     # --- the workflow protocol (see workflow.models.WorkflowCase) ---
 
     def roles_of(self, actor) -> set[str]:
-        from .selectors import memberships_of
-
-        roles = set()
-        for membership in memberships_of(actor):
-            if membership.role == Role.UNIT_OFFICER:
-                if self.unit.path.startswith(membership.unit.path):
-                    roles.add(Role.UNIT_OFFICER)
-            elif membership.role == Role.INSPECTOR:
-                # An inspector acts on the cases of the inspections they are on the team of.
-                if Role.INSPECTOR not in roles and self.inspections.filter(team=actor).exists():
-                    roles.add(Role.INSPECTOR)
-            else:
-                roles.add(membership.role)
-        return roles
+        return case_roles(self, actor)
 
     def missing_for_submission(self) -> list[str]:
         errors = [
@@ -547,78 +425,3 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
-
-
-# The dimensions a dashboard counts by (models_registry/tally.py keeps the counts).
-TALLY_DIMENSIONS = ("state", "subject", "target_level", "recognized_level", *FIELD_FLAGS)
-
-
-class TallyDimensions(models.Model):
-    """One combination of the dimensions, and a number of cases. A level is its id, 0
-    for "none": no foreign key and no NULL in the key (plain equality, a plain unique
-    index, on every database)."""
-
-    state = models.CharField(max_length=20)
-    subject = models.CharField(max_length=20)
-    target_level = models.BigIntegerField(default=0)
-    recognized_level = models.BigIntegerField(default=0)
-    field_economy = models.BooleanField(default=False)
-    field_culture_society = models.BooleanField(default=False)
-    field_defence_security = models.BooleanField(default=False)
-    field_political_system = models.BooleanField(default=False)
-    cases = models.IntegerField()
-
-    class Meta:
-        abstract = True
-
-
-class CaseTally(TallyDimensions):
-    """How many cases of a campaign in a unit's subtree (the unit and everything under
-    it) have one combination of the dimensions: what the country-wide dashboard reads
-    instead of counting 100,000 cases per request (issue 7). PostgreSQL only, kept by
-    ``models_registry.tally`` (never written through the ORM); a row that reaches 0
-    cases is deleted.
-
-    The relations are for reading (joins) only, without a database constraint: a
-    campaign's rows fall to 0 and go as its cases are deleted, and neither a campaign's
-    nor a unit's deletion has to wait for the counts."""
-
-    unit = models.ForeignKey(
-        Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
-    )
-    campaign = models.ForeignKey(
-        Campaign,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = "Số liệu tổng hợp"
-        verbose_name_plural = "Số liệu tổng hợp"
-        constraints = [
-            # Its index answers every read: a unit (or a few), then the campaigns.
-            models.UniqueConstraint(
-                fields=["unit", "campaign", *TALLY_DIMENSIONS], name="case_tally_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.cases} ({self.campaign_id}, {self.unit_id}, {self.state})"
-
-
-class CaseTallyDelta(TallyDimensions):
-    """A change of the counts (``cases`` signed), appended by a trigger on the cases'
-    table inside the writing transaction, keyed by the case's own unit. Writers only
-    insert, and ``tally_fold`` deletes what it folds: a case write locks no shared row."""
-
-    unit_id = models.BigIntegerField()
-    campaign_id = models.BigIntegerField()
-
-    class Meta:
-        verbose_name = "Thay đổi số liệu tổng hợp"
-        verbose_name_plural = "Thay đổi số liệu tổng hợp"
-
-    def __str__(self) -> str:
-        return f"{self.cases:+d} ({self.campaign_id}, {self.unit_id}, {self.state})"

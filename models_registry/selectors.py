@@ -1,64 +1,14 @@
 """Reads. Every list of cases starts from ``initiative_list``, which scopes it to the
 user; every case a view touches comes from ``initiative_get``, which 404s outside it."""
 
-import difflib
-from functools import reduce
-from operator import or_
-
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from workflow.errors import WorkflowError
-from workflow.lifecycle import DECIDED_STATES, Role, State
+from units.access import case_visibility, units_for_officer
+from units.text import fold
+from workflow.lifecycle import State
 
-from .models import FIELD_FLAGS, Campaign, Initiative, Membership, ProgressReport, Unit
-from .text import fold, fold_name
-
-UNIT_UNKNOWN = "Không tìm thấy đơn vị “{name}” trong danh mục."
-UNIT_AMBIGUOUS = "Tên đơn vị “{name}” trùng với nhiều đơn vị."
-UNIT_NEAREST = " Có phải là: {options}?"
-
-
-def memberships_of(user) -> list[Membership]:
-    """The user's memberships with their units, read once per user object."""
-    if user is None or not user.is_authenticated:
-        return []
-    cached = getattr(user, "_dvk_memberships", None)
-    if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("unit"))
-        user._dvk_memberships = cached
-    return cached
-
-
-def roles_of_user(user) -> set[str]:
-    return {membership.role for membership in memberships_of(user)}
-
-
-def units_for_officer(user) -> QuerySet[Unit]:
-    """The units a unit officer may register for: theirs and everything under them."""
-    paths = [m.unit.path for m in memberships_of(user) if m.role == Role.UNIT_OFFICER]
-    if not paths:
-        return Unit.objects.none()
-    return Unit.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
-
-
-def _visibility(user) -> Q | None:
-    """What the user may see, as one filter; None when they see everything."""
-    parts = []
-    for membership in memberships_of(user):
-        if membership.role in (Role.SECRETARIAT, Role.VIEWER):
-            return None
-        if membership.role == Role.UNIT_OFFICER:
-            parts.append(Q(unit__path__startswith=membership.unit.path))
-        elif membership.role == Role.INSPECTOR:
-            # Exactly the cases of the inspections the inspector is on the team of
-            # (a subquery: no duplicate rows when a case had several inspections).
-            parts.append(Q(pk__in=Initiative.objects.filter(inspections__team=user).values("pk")))
-        elif membership.role == Role.COMMITTEE:
-            parts.append(Q(state__in=DECIDED_STATES))
-    if not parts:
-        return Q(pk__in=[])
-    return reduce(or_, parts)
+from .models import FIELD_FLAGS, Campaign, Initiative, ProgressReport
 
 
 def initiative_list(*, actor) -> QuerySet[Initiative]:
@@ -66,7 +16,7 @@ def initiative_list(*, actor) -> QuerySet[Initiative]:
     qs = Initiative.objects.select_related("campaign", "unit", "target_level", "recognized_level")
     if actor.is_superuser:
         return qs
-    visibility = _visibility(actor)
+    visibility = case_visibility(actor)
     return qs if visibility is None else qs.filter(visibility)
 
 
@@ -100,33 +50,6 @@ def initiative_search(qs: QuerySet[Initiative], text: str) -> QuerySet[Initiativ
     for word in fold(text).split():
         qs = qs.filter(Q(search_text__contains=word) | Q(unit__name_key__contains=word))
     return qs
-
-
-def unit_match(name: str, *, units: QuerySet[Unit] | None = None) -> Unit:
-    """The one unit called ``name``, however it is written.
-
-    Diacritics, case, spacing and the usual abbreviations do not matter ("UBMTTQ P.
-    Đông Ngàn" is "Ủy ban Mặt trận Tổ quốc phường Đông Ngàn"); aliases count. Raises
-    ``WorkflowError`` naming the nearest units when there is no match or several.
-    """
-    key = fold_name(name)
-    candidates = list(units if units is not None else Unit.objects.all())
-    by_key: dict[str, list[Unit]] = {}
-    for unit in candidates:
-        for known in {unit.name_key, *(fold_name(alias) for alias in unit.alias_list)}:
-            by_key.setdefault(known, []).append(unit)
-    found = by_key.get(key, [])
-    if len(found) == 1:
-        return found[0]
-    if found:
-        options = ", ".join(f"“{unit.name}”" for unit in found[:5])
-        raise WorkflowError(UNIT_AMBIGUOUS.format(name=name) + UNIT_NEAREST.format(options=options))
-    nearest = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.6)
-    message = UNIT_UNKNOWN.format(name=name)
-    if nearest:
-        names = dict.fromkeys(unit.name for k in nearest for unit in by_key[k])
-        message += UNIT_NEAREST.format(options=", ".join(f"“{n}”" for n in names))
-    raise WorkflowError(message)
 
 
 def progress_report_list(*, initiative: Initiative) -> list[ProgressReport]:

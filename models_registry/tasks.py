@@ -1,14 +1,11 @@
-"""Background work of the registration registry: large imports of the biểu mẫu, and
-the fold of the dashboard's tally.
+"""Background work of the registration registry: large imports of the biểu mẫu.
 
 The import task passes the job's id and calls the service, which claims the job with a
-conditional update, so a task delivered twice imports once. The fold is safe to run
-twice, or at the same time as another (an advisory lock puts them in a row)."""
+conditional update, so a task delivered twice imports once."""
 
 from celery import shared_task
 
 from .services.excel_import import IMPORT_SOFT_TIME_LIMIT, IMPORT_TIME_LIMIT, import_job_run
-from .tally import tally_fold
 
 
 @shared_task(
@@ -18,10 +15,3 @@ from .tally import tally_fold
 )
 def registration_import_task(job_id: int) -> str:
     return import_job_run(job_id=job_id).status
-
-
-@shared_task(name="models_registry.tally_fold")
-def tally_fold_task() -> int:
-    # Every minute (settings.CELERY_BEAT_SCHEDULE): the deltas stay few, so the
-    # dashboard's own fold before it reads is a cheap EXISTS.
-    return tally_fold()

@@ -1,24 +1,11 @@
 from django.urls import path
 
-from .views import dashboard, excel, initiatives, progress
+from .views import excel, initiatives, progress
 
 app_name = "models_registry"
 
 urlpatterns = [
     path("", initiatives.initiative_list_view, name="initiative_list"),
-    path("tong-quan/", dashboard.dashboard_view, name="dashboard"),
-    path(
-        "tong-quan/bao-cao.xlsx",
-        dashboard.dashboard_report_view,
-        {"fmt": "xlsx"},
-        name="dashboard_report_xlsx",
-    ),
-    path(
-        "tong-quan/bao-cao.docx",
-        dashboard.dashboard_report_view,
-        {"fmt": "docx"},
-        name="dashboard_report_docx",
-    ),
     path("tao-moi/", initiatives.initiative_create_view, name="initiative_create"),
     path("<int:pk>/", initiatives.initiative_detail_view, name="initiative_detail"),
     path("<int:pk>/sua/", initiatives.initiative_edit_view, name="initiative_edit"),

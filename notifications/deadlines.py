@@ -9,7 +9,8 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Q
 
-from models_registry.models import Campaign, Initiative, ProgressKind, ProgressReport, Unit
+from models_registry.models import Campaign, Initiative, ProgressKind, ProgressReport
+from units.models import Unit
 from workflow.deadlines import sweep_rule
 from workflow.lifecycle import State
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 
-from models_registry.models import Unit
+from units.models import Unit
 from workflow.lifecycle import Role
 
 

@@ -3,14 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from models_registry.selectors import roles_of_user
-from workflow.lifecycle import Role
-
 from .models import Notification, Status
-
-
-def is_secretariat(user) -> bool:
-    return bool(user.is_superuser or Role.SECRETARIAT in roles_of_user(user))
 
 
 def inbox_list(*, actor) -> QuerySet[Notification]:

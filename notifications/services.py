@@ -27,10 +27,10 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
 
+from units.access import is_secretariat
 from workflow.errors import WorkflowError
 
 from .models import Notification, Status
-from .selectors import is_secretariat
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from units.access import is_secretariat
 from workflow.errors import WorkflowError
 
 from .models import Notification
-from .selectors import failed_list, inbox_get, inbox_list, is_secretariat
+from .selectors import failed_list, inbox_get, inbox_list
 from .services import (
     ONLY_SECRETARIAT_RETRIES,
     notification_mark_read,

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from models_registry.models import Campaign, Membership, RecognitionLevel, Unit, UnitKind
+from models_registry.models import Campaign, RecognitionLevel
 from models_registry.services.initiatives import initiative_create
+from units.models import Membership, Unit, UnitKind
 from workflow.lifecycle import Role
 
 PASSWORD = "Mat-khau-thu-nghiem-2023"

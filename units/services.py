@@ -20,9 +20,9 @@ from django.db import connection, transaction
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role
 
-from ..models import Unit, UnitKind
-from ..selectors import roles_of_user
-from ..text import fold, fold_name
+from .access import roles_of_user
+from .models import Unit, UnitKind
+from .text import fold, fold_name
 
 ONLY_SECRETARIAT = "Chỉ Ban Dân vận được nạp danh mục đơn vị."
 NOT_UTF8 = "Tệp không phải văn bản UTF-8. Trong Excel, hãy lưu bằng “CSV UTF-8 (Comma delimited)”."

@@ -3,13 +3,13 @@
 
 from django import template
 
+from models_registry.models import Initiative
+from units.access import roles_of_user
 from workflow.lifecycle import Role, State
-from workflow.models import RoundStatus
-from workflow.selectors import case_rounds, round_tally_of
 
-from ..committee_selectors import case_awards
-from ..models import Initiative
-from ..selectors import roles_of_user
+from ..case_selectors import case_awards
+from ..models import RoundStatus
+from ..selectors import case_rounds, round_tally_of
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def committee_nav(context) -> bool:
     return Role.COMMITTEE in roles_of_user(user)
 
 
-@register.inclusion_tag("models_registry/_case_committee.html", takes_context=True)
+@register.inclusion_tag("committees/_case_committee.html", takes_context=True)
 def case_committee_panel(context, initiative: Initiative) -> dict:
     """The committee's work on a case: each round's tally against the rule (closed rounds
     for everyone who sees the case, open and voided ones for the committee and the

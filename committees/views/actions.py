@@ -1,9 +1,7 @@
 """The committee's actions, as HTTP endpoints: a member's vote and the chair's close.
 
-Domain-free on purpose: they need nothing but the committee, the case's id and the
-services. The pages these forms sit on show the case's own fields (unit, inspection
-summary, progress reports), so they live with those fields in ``models_registry``; each
-form posts here with ``next``, the page to return to."""
+They need nothing but the committee, the case's id and the services. The pages these
+forms sit on (``pages.py``) post here with ``next``, the page to return to."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,11 +11,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .errors import WorkflowError
-from .forms import CloseForm, VoteForm
-from .selectors import committee_get
-from .services import case_model
-from .services.committees import rounds_close, vote_cast
+from workflow.errors import WorkflowError
+from workflow.services import case_model
+
+from ..forms import CloseForm, VoteForm
+from ..selectors import committee_get
+from ..services import rounds_close, vote_cast
 
 VOTE_RECORDED = "Đã ghi nhận phiếu {choice} của đồng chí đối với hồ sơ “{case}”."
 CLOSED = "Đã kết thúc biểu quyết {count} hồ sơ: {awarded} được công nhận, {others} không."

@@ -1,10 +1,9 @@
 """The committee's pages: the member's review queue, the chair's page, a decision with
 its annex and certificates.
 
-They live here, not in ``workflow``, because what a member weighs is the domain's: the
-case's unit, subject and fields, its inspection summary and its progress reports. The
-vote and the close themselves are ``workflow``'s (services and the POST endpoints in
-``workflow/views.py``); these pages render its forms and post to it with ``next``."""
+What a member weighs is the case's: its unit, subject and fields, its inspection summary
+and its progress reports. The vote and the close are posted to the endpoints in
+``actions.py``, with ``next``, the page to return to."""
 
 from dataclasses import dataclass
 
@@ -16,10 +15,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from workflow.forms import CloseForm, VoteForm
+from models_registry.models import Initiative
+from models_registry.selectors import initiative_get
+from units.access import roles_of_user
 from workflow.lifecycle import Role
-from workflow.models import AWARDED, Committee, RecognitionDecision, VoteRound
-from workflow.selectors import (
+
+from .. import documents as docs
+from ..case_selectors import (
+    committee_queue,
+    committee_review_list,
+    decision_awarded_rounds,
+    latest_visit,
+)
+from ..forms import CloseForm, VoteForm
+from ..models import AWARDED, Committee, RecognitionDecision, VoteRound
+from ..selectors import (
     committee_get,
     committees_of,
     decision_get,
@@ -28,17 +38,7 @@ from workflow.selectors import (
     rounds_of_cases,
     rounds_open,
 )
-from workflow.services.committees import ONLY_CHAIR, Tally, tally_make
-
-from ..committee_selectors import (
-    committee_queue,
-    committee_review_list,
-    decision_awarded_rounds,
-    latest_visit,
-)
-from ..models import Initiative
-from ..selectors import initiative_get, roles_of_user
-from ..services import decision_documents as docs
+from ..services import ONLY_CHAIR, Tally, tally_make
 
 NO_DECISION_ACCESS = "Không tìm thấy quyết định."
 
@@ -82,7 +82,7 @@ def committee_home_view(request: HttpRequest) -> HttpResponse:
     for committee in committees:
         # One count per committee: a user sits on a handful, whatever the number of cases.
         committee.waiting = committee_queue(committee=committee).count()
-    return render(request, "models_registry/committee_home.html", {"committees": committees})
+    return render(request, "committees/committee_home.html", {"committees": committees})
 
 
 @login_required
@@ -121,7 +121,7 @@ def committee_review_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     return render(
         request,
-        "models_registry/committee_review.html",
+        "committees/committee_review.html",
         {
             "committee": committee,
             "rows": rows,
@@ -150,7 +150,7 @@ def committee_chair_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "models_registry/committee_chair.html",
+        "committees/committee_chair.html",
         {
             "committee": committee,
             "rounds": rounds,
@@ -184,7 +184,7 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     certificates = {r.case_id: r for r in rounds}
     return render(
         request,
-        "models_registry/decision_detail.html",
+        "committees/decision_detail.html",
         {"decision": decision, "annex": annex, "rounds": rounds, "certificates": certificates},
     )
 

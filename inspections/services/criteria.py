@@ -4,10 +4,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from models_registry.models import Campaign, Subject
+from units.access import is_secretariat
 from workflow.errors import WorkflowError
 
 from ..models import Criterion, CriterionScore, VisitStatus
-from ..permissions import is_secretariat
 
 ONLY_SECRETARIAT = "Chỉ Ban Dân vận được sửa bộ tiêu chí chấm điểm."
 NAME_REQUIRED = "Vui lòng nhập tên tiêu chí."

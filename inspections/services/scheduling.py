@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from models_registry.models import Initiative
+from units.access import is_secretariat
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role, State
 from workflow.models import TransitionLog
@@ -16,7 +17,6 @@ from workflow.services import transition_apply
 
 from .. import notify
 from ..models import BOOKED, OPEN, Inspection, InspectionStatus
-from ..permissions import is_secretariat
 
 ONLY_SECRETARIAT = "Chỉ Ban Dân vận được lên lịch, dời lịch hoặc hủy đợt kiểm tra."
 NO_CASES = "Chưa chọn mô hình nào để lên lịch kiểm tra."

@@ -3,13 +3,13 @@
 from django import template
 from django.utils import timezone
 
-from models_registry.selectors import roles_of_user
+from units.access import is_secretariat, roles_of_user
 from workflow.lifecycle import Role, State
 from workflow.services import transition_allowed
 
 from ..forms import ReinspectionForm
 from ..models import BOOKED, InspectionStatus
-from ..permissions import is_secretariat, on_team
+from ..permissions import on_team
 from ..selectors import case_inspections
 
 register = template.Library()

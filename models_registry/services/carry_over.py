@@ -12,10 +12,11 @@ import datetime
 
 from django.db import transaction
 
+from units.models import Unit
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role
 
-from ..models import Campaign, Initiative, Unit
+from ..models import Campaign, Initiative
 from ..selectors import CARRY_OVER_STATES
 from .initiatives import initiative_create
 

@@ -21,11 +21,12 @@ import xlsxwriter
 from django.db.models import QuerySet
 from xlsxwriter.utility import xl_col_to_name
 
+from units.access import memberships_of
+from units.models import Unit
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role
 
-from ..models import FIELD_FLAGS, Campaign, Initiative, RecognitionLevel, Subject, Unit
-from ..selectors import memberships_of
+from ..models import FIELD_FLAGS, Campaign, Initiative, RecognitionLevel, Subject
 from . import form_layout as F
 
 # A cell starting with one of these would be a formula (or DDE) to a spreadsheet that

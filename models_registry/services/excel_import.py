@@ -42,6 +42,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
+from units.access import roles_of_user, units_for_officer
+from units.models import Unit
+from units.selectors import unit_match
+from units.text import fold
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role, State
 from workflow.services import transition_apply
@@ -55,10 +59,7 @@ from ..models import (
     Initiative,
     RecognitionLevel,
     Subject,
-    Unit,
 )
-from ..selectors import roles_of_user, unit_match, units_for_officer
-from ..text import fold
 from . import form_layout as F
 from .initiatives import initiative_create, initiative_update
 

@@ -7,11 +7,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django_fsm import ConcurrentTransition
 
+from units.access import roles_of_user, units_for_officer
+from units.models import Unit
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role, State
 
-from ..models import Campaign, DeadlineExtension, Initiative, Unit
-from ..selectors import roles_of_user, units_for_officer
+from ..models import Campaign, DeadlineExtension, Initiative
 
 NOT_YOUR_UNIT = "Bạn chỉ được đăng ký mô hình cho đơn vị mình và các đơn vị trực thuộc."
 CHANGED_MEANWHILE = (

@@ -19,12 +19,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from units.access import roles_of_user, units_for_officer
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role
 
 from ..filters import InitiativeFilter
 from ..models import Campaign, ImportStatus
-from ..selectors import initiative_list, roles_of_user, units_for_officer
+from ..selectors import initiative_list
 from ..services.excel_export import registrations_export
 from ..services.excel_import import (
     import_allowed,

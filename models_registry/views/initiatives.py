@@ -11,21 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from units.access import roles_of_user, sees_everything, units_for_officer
 from workflow.errors import WorkflowError
 from workflow.lifecycle import TRANSITIONS, Role, State
 from workflow.services import transition_apply, transitions_available
 
-from ..dashboards.scope import sees_everything
 from ..filters import InitiativeFilter
 from ..forms import InitiativeForm, TransitionForm
 from ..models import Campaign
-from ..selectors import (
-    initiative_get,
-    initiative_list,
-    initiative_rows,
-    roles_of_user,
-    units_for_officer,
-)
+from ..selectors import initiative_get, initiative_list, initiative_rows
 from ..services.initiatives import initiative_create, initiative_update
 
 DONE = {

@@ -20,17 +20,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from units.access import roles_of_user
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role, State
 
 from ..forms_progress import ProgressReportForm
 from ..models import Initiative, ProgressAttachment
-from ..selectors import (
-    carry_over_candidates,
-    carry_over_target,
-    initiative_get,
-    roles_of_user,
-)
+from ..selectors import carry_over_candidates, carry_over_target, initiative_get
 from ..services.carry_over import initiative_carry_over
 from ..services.progress import (
     NOTHING_SAVED,

@@ -5,6 +5,7 @@ through Redis)."""
 
 import pytest
 
+from committees.models import RecognitionDecision, Vote
 from notifications.models import Notification, Status
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD
@@ -16,7 +17,6 @@ from tests.notifications.conftest import (  # noqa: F401  (the real worker, brok
     worker_factory,
 )
 from tests.workflow.committee_helpers import make_committee, make_inspected
-from workflow.models import RecognitionDecision, Vote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

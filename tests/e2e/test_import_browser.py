@@ -5,7 +5,7 @@ its problems by row and column and imports nothing."""
 import pytest
 from django.test import override_settings
 
-from models_registry import demo
+from demo import registry as demo
 from models_registry.models import Initiative
 from tests.e2e.conftest import login
 from tests.models_registry.bieu_mau import CO_LOI, DONG_NGAN

@@ -165,7 +165,7 @@ class TestCriteria:
 
 @pytest.mark.django_db
 def test_the_demo_has_the_criteria_and_inspected_cases_and_can_run_twice():
-    from models_registry.demo import seed_demo
+    from demo.registry import seed_demo
 
     seed_demo()
     for year in (2022, 2023):

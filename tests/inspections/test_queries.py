@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from inspections.models import VisitAttachment
 from inspections.services.scheduling import inspection_cancel
-from models_registry.selectors import memberships_of
 from tests.factories import make_user
+from units.access import memberships_of
 from workflow.lifecycle import Role
 
 from .helpers import book, complete, full_visit, make_criteria, make_running

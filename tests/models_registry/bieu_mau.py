@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 
-from models_registry.demo import seed_demo
+from demo.registry import seed_demo
 from models_registry.models import Campaign
 
 FIXTURES = Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "bieu-mau"

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from committees.services import committee_create, rounds_close, vote_cast
 from models_registry.models import Campaign, ProgressKind, RecognitionLevel
 from models_registry.services.initiatives import initiative_create
 from models_registry.services.progress import progress_report_create
 from tests.factories import BEFORE_DEADLINE, make_draft
 from tests.inspections.helpers import book, complete, full_visit, make_criteria, make_running
 from workflow.services import transition_apply
-from workflow.services.committees import committee_create, rounds_close, vote_cast
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 SUBMITTED_ON = datetime.date(2023, 3, 1)

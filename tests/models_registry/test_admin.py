@@ -9,16 +9,14 @@ from workflow.services import transition_apply
 
 
 def test_admin_edits_units_and_campaigns(admin_client, world):
-    for name in ("unit", "membership", "campaign"):
-        assert (
-            admin_client.get(reverse(f"admin:models_registry_{name}_changelist")).status_code == 200
-        )
+    for name in ("units_unit", "units_membership", "models_registry_campaign"):
+        assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     response = admin_client.get(
         reverse("admin:models_registry_campaign_change", args=[world.campaign.pk])
     )
     assert "Cấp huyện, thành phố" in response.content.decode()
     response = admin_client.post(
-        reverse("admin:models_registry_unit_add"),
+        reverse("admin:units_unit_add"),
         {
             "name": "Hội Nông dân phường Đông Ngàn",
             "kind": "ward_body",

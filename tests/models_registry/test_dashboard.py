@@ -12,15 +12,15 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from models_registry.dashboards.conditions import Attention, Stage
-from models_registry.models import Unit
+from models_registry.conditions import Attention, Stage
 from tests.factories import make_user
+from units.models import Unit
 from workflow.lifecycle import Role, State
 
 from .dashboard_data import build_cases, many_cases
 
 FIGURE = re.compile(r'<a class="figure" href="([^"]*)" data-figure="([^"]*)"[^>]*>(\d+)</a>')
-DASHBOARD = "models_registry:dashboard"
+DASHBOARD = "dashboards:dashboard"
 
 
 @pytest.fixture(autouse=True)

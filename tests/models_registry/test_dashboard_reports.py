@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from models_registry.models import Campaign, RecognitionLevel, Unit, UnitKind
+from models_registry.models import Campaign, RecognitionLevel
 from models_registry.services.initiatives import initiative_create
+from units.models import Unit, UnitKind
 from workflow.services import transition_apply
 
 from .dashboard_data import build_cases
@@ -27,8 +28,8 @@ SHEETS = [
     "Thời gian xử lý",
     "Danh sách công nhận",
 ]
-XLSX = "models_registry:dashboard_report_xlsx"
-DOCX = "models_registry:dashboard_report_docx"
+XLSX = "dashboards:dashboard_report_xlsx"
+DOCX = "dashboards:dashboard_report_docx"
 
 
 @pytest.fixture(autouse=True)

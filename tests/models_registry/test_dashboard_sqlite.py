@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from models_registry.dashboards.median import durations
+from dashboards.median import durations
 from models_registry.models import Initiative
 from tests.factories import build_world, make_draft
 from workflow.lifecycle import TRANSITIONS

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from models_registry.models import Initiative, Unit
+from models_registry.models import Initiative
 from models_registry.services.initiatives import deadline_extension_grant
 from tests.notifications.harness import database_url
+from units.models import Unit
 from workflow.models import TransitionLog
 
 from .bieu_mau import CO_LOI, DONG_NGAN, seeded_demo

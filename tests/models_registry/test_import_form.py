@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from models_registry.models import Field, Initiative, RecognitionLevel, Subject, Unit
+from models_registry.models import Field, Initiative, RecognitionLevel, Subject
 from models_registry.services import excel_import as ei
 from models_registry.services.excel_import import (
     Action,
@@ -17,6 +17,7 @@ from models_registry.services.excel_import import (
     registration_import_plan,
 )
 from models_registry.services.initiatives import deadline_extension_grant
+from units.models import Unit
 from workflow.lifecycle import State
 from workflow.models import TransitionLog
 

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from models_registry import demo
-from models_registry.models import Unit, UnitKind
-from models_registry.services.units import units_import
+from demo import registry as demo
+from units.models import Unit, UnitKind
+from units.services import units_import
 from workflow.errors import WorkflowError
 
 

@@ -14,17 +14,19 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
-from models_registry import filters
-from models_registry.dashboards.figures import Number, UnitRow, overview
-from models_registry.dashboards.roles import officer_todo, todo_counted
-from models_registry.dashboards.scope import Scope, case_list_url, list_link, scope_from_request
-from models_registry.filters import LeanSelect, unit_options
-from models_registry.models import Campaign, Initiative, Unit
-from models_registry.selectors import initiative_list, initiative_rows, units_for_officer
 from models_registry.templatetags.dashboard_tags import figure_html, unit_row
-from models_registry.views.dashboard import _ancestors
+
+from dashboards.figures import Number, UnitRow, overview
+from dashboards.roles import officer_todo, todo_counted
+from dashboards.scope import Scope, case_list_url, list_link, scope_from_request
+from dashboards.views import _ancestors
+from models_registry import filters
+from models_registry.filters import LeanSelect, unit_options
+from models_registry.models import Campaign, Initiative
+from models_registry.selectors import initiative_list, initiative_rows
 from tests.factories import make_draft
+from units.access import units_for_officer
+from units.models import Unit
 from workflow.lifecycle import State
 
 from .dashboard_data import many_cases

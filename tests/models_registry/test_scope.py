@@ -148,7 +148,7 @@ def test_field_subject_level_and_state_filters(client, world):
 
 
 def test_an_officer_who_is_also_secretariat_can_filter_by_any_unit(client, world):
-    from models_registry.models import Membership
+    from units.models import Membership
     from workflow.lifecycle import Role
 
     Membership.objects.create(user=world.officer_a, unit=world.city, role=Role.SECRETARIAT)

@@ -3,7 +3,8 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from models_registry.models import Campaign, Initiative, Membership, RecognitionLevel, Unit
+from models_registry.models import Campaign, Initiative, RecognitionLevel
+from units.models import Membership, Unit
 from workflow.lifecycle import State
 from workflow.models import TransitionLog
 

@@ -1,4 +1,4 @@
-"""The tally (models_registry/tally.py): the counts kept per change are the counts of
+"""The tally (dashboards/tally.py): the counts kept per change are the counts of
 the cases, whatever changed the cases — before a fold (the counts plus the pending
 changes) and after it, row for row and as the dashboard reads them (the case queries
 are the reference) — and a case write never waits for a fold or for another writer.
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from models_registry.dashboards.figures import (
+from dashboards.figures import (
     _tally_period,
     _tally_subtree,
     base_cases,
@@ -24,21 +24,14 @@ from models_registry.dashboards.figures import (
     unit_table,
     years,
 )
-from models_registry.dashboards.scope import scope_from_request
-from models_registry.models import (
-    FIELD_FLAGS,
-    Campaign,
-    CaseTally,
-    CaseTallyDelta,
-    Initiative,
-    RecognitionLevel,
-    Unit,
-    UnitKind,
-)
+from dashboards.models import CaseTally, CaseTallyDelta
+from dashboards.scope import scope_from_request
+from dashboards.tally import tally_fold, tally_rebuild
+from dashboards.tasks import tally_fold_task
+from models_registry.models import FIELD_FLAGS, Campaign, Initiative, RecognitionLevel
 from models_registry.services.initiatives import initiative_update
-from models_registry.tally import tally_fold, tally_rebuild
-from models_registry.tasks import tally_fold_task
 from tests.factories import BEFORE_DEADLINE, build_world, make_draft, make_user
+from units.models import Unit, UnitKind
 from workflow.lifecycle import Role, State
 from workflow.services import transition_apply
 

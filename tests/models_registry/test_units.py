@@ -3,8 +3,8 @@ units are nearest."""
 
 import pytest
 
-from models_registry.models import Unit, UnitKind
-from models_registry.selectors import unit_match
+from units.models import Unit, UnitKind
+from units.selectors import unit_match
 from workflow.errors import WorkflowError
 
 

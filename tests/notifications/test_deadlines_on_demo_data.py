@@ -13,9 +13,10 @@ import redis
 from django.core.management import call_command
 from django.utils import timezone
 
-from models_registry.demo import seed_demo
-from models_registry.models import Campaign, Initiative, Membership, Unit
+from demo.registry import seed_demo
+from models_registry.models import Campaign, Initiative
 from notifications.models import Notification, Status
+from units.models import Membership, Unit
 from workflow.lifecycle import Role, State
 
 from .conftest import wait_until

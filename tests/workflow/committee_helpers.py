@@ -6,13 +6,13 @@ import datetime
 import itertools
 from fractions import Fraction
 
+from committees.services import committee_create, rounds_close, vote_cast
 from inspections.models import Criterion
 from inspections.services.visits import visit_complete
 from models_registry.models import Subject
 from tests.factories import make_user
 from tests.inspections.helpers import book, full_visit, make_criteria, make_running
 from workflow.lifecycle import Role
-from workflow.services.committees import committee_create, rounds_close, vote_cast
 
 VISIT_DAY = datetime.date(2023, 10, 10)
 DECISION_DAY = datetime.date(2023, 10, 15)

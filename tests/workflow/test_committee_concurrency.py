@@ -8,21 +8,15 @@ from collections import Counter
 import pytest
 from django.db import connection, connections
 
+from committees.models import Committee, RecognitionDecision, RoundStatus, Vote, VoteRound
+from committees.services import rounds_close, vote_cast
 from models_registry.models import Initiative
 from notifications.models import Notification
 from tests.factories import build_world
 from workflow.errors import WorkflowError
 from workflow.lifecycle import State
-from workflow.models import (
-    Committee,
-    RecognitionDecision,
-    RoundStatus,
-    TransitionLog,
-    Vote,
-    VoteRound,
-)
+from workflow.models import TransitionLog
 from workflow.services import TransitionConflict
-from workflow.services.committees import rounds_close, vote_cast
 
 from .committee_helpers import DECISION_DAY, make_committee, make_inspected
 

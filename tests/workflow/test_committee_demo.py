@@ -4,10 +4,10 @@ carries a 2022 recognition over. Running it twice changes nothing."""
 
 import pytest
 
-from models_registry.demo import seed_demo
+from committees.models import Committee, RecognitionDecision, RoundOutcome, RoundStatus, VoteRound
+from demo.registry import seed_demo
 from models_registry.models import Initiative
 from workflow.lifecycle import State
-from workflow.models import Committee, RecognitionDecision, RoundOutcome, RoundStatus, VoteRound
 
 
 @pytest.fixture(autouse=True)

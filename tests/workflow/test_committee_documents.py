@@ -11,8 +11,8 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
-from models_registry.services import decision_documents as docs
-from workflow.models import VoteRound
+from committees import documents as docs
+from committees.models import VoteRound
 
 from .committee_helpers import close, make_committee, make_inspected, votes
 

@@ -8,17 +8,17 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from inspections.committee_notices import (
+from committees.notices import (
     award_to_inspectors,
     committee_recognition_date,
     committee_vote_waiting,
 )
+from committees.services import vote_cast
 from models_registry.models import Initiative
 from notifications.models import Notification
 from notifications.receivers import transition_notices
 from workflow.deadlines import sweep_rules
 from workflow.models import TransitionLog
-from workflow.services.committees import vote_cast
 
 from .committee_helpers import close, make_committee, make_inspected, votes
 

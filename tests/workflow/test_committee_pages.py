@@ -9,14 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from committees.models import RecognitionDecision, Vote, VoteRound
+from committees.services import vote_cast
 from inspections.services.visits import visit_complete
 from models_registry.models import Campaign, RecognitionLevel
 from models_registry.services.carry_over import initiative_carry_over
 from tests.factories import make_user
 from tests.inspections.helpers import book, full_visit, make_running
 from workflow.lifecycle import Role, State
-from workflow.models import RecognitionDecision, Vote, VoteRound
-from workflow.services.committees import vote_cast
 
 from .committee_helpers import (
     VISIT_DAY,

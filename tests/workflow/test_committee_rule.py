@@ -5,9 +5,10 @@ from fractions import Fraction
 
 import pytest
 
+from committees.models import RecognitionDecision, RoundOutcome
+from committees.services import Tally
 from workflow.lifecycle import State
-from workflow.models import RecognitionDecision, RoundOutcome, TransitionLog
-from workflow.services.committees import Tally
+from workflow.models import TransitionLog
 
 from .committee_helpers import close, extra_members, make_committee, make_inspected, votes
 

@@ -7,22 +7,16 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from committees.models import RecognitionDecision, RoundOutcome, RoundStatus, Vote, VoteRound
+from committees.services import rounds_close, vote_cast
 from inspections.models import Criterion
 from inspections.services.visits import visit_complete
 from tests.factories import make_user
 from tests.inspections.helpers import book, full_visit
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role, State
-from workflow.models import (
-    RecognitionDecision,
-    RoundOutcome,
-    RoundStatus,
-    TransitionLog,
-    Vote,
-    VoteRound,
-)
+from workflow.models import TransitionLog
 from workflow.services import TransitionConflict, transition_apply
-from workflow.services.committees import rounds_close, vote_cast
 
 from .committee_helpers import VISIT_DAY, close, make_committee, make_inspected, votes
 

@@ -1,5 +1,5 @@
-"""Writes of the engine: the one door for state (``transitions``) and the committee's
-votes and decisions (``committees``), which go through that door."""
+"""Writes of the engine: the one door for state (``transitions``). The apps above go
+through it (the committee's votes and decisions: ``committees.services``)."""
 
 from .transitions import (
     CONFLICT,

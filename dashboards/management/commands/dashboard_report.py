@@ -14,12 +14,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from models_registry.models import Campaign
+from units.selectors import unit_match
 from workflow.errors import WorkflowError
 
-from ...dashboards.reports import REPORT_KINDS, TONG_KET, report_build, report_docx, report_xlsx
-from ...dashboards.scope import ALL_YEARS, scope_from_request
-from ...models import Campaign
-from ...selectors import unit_match
+from ...reports import REPORT_KINDS, TONG_KET, report_build, report_docx, report_xlsx
+from ...scope import ALL_YEARS, scope_from_request
 
 
 @dataclass(frozen=True)

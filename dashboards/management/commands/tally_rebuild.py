@@ -1,4 +1,4 @@
-"""Recount the dashboard's tally (models_registry/tally.py) from the cases, on PostgreSQL.
+"""Recount the dashboard's tally (dashboards/tally.py) from the cases, on PostgreSQL.
 
     python manage.py tally_rebuild
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from models_registry.demo import DEMO_PASSWORD, seed_demo
+from ...registry import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

@@ -8,12 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from models_registry.filters import InitiativeFilter
 from models_registry.models import Campaign
-from models_registry.selectors import initiative_list, unit_match
 from models_registry.services.excel_export import registrations_export
-from models_registry.text import fold
+from units.selectors import unit_match
+from units.text import fold
 from workflow.errors import WorkflowError
 from workflow.lifecycle import State
 
+from ...selectors import initiative_list
 from ._registrations import USER_HELP, command_actor
 
 NO_CAMPAIGN = "Không có kế hoạch năm {year}."

@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from models_registry.services.units import units_import
 from workflow.errors import WorkflowError
+
+from ...services import units_import
 
 
 class Command(BaseCommand):

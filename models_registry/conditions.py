@@ -4,18 +4,22 @@ the list it links to are the same query.
 
 Each predicate is relative to ``today`` (the local date) and runs in the database
 (``EXISTS`` subqueries on indexed columns), never by loading cases into Python.
+
+The predicates that read another app's tables (a booked inspection, a committee's vote)
+are registered by that app in its ``AppConfig.ready()`` (``attention_register``): the
+registry imports no app above it. Without its app, such a condition matches no case.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 
+from models_registry.models import Campaign, Initiative
 from workflow.lifecycle import State
 from workflow.models import TransitionLog
-
-from ..models import Campaign, Initiative
 
 # How far ahead "upcoming" inspections reach on the inspector's dashboard (the filter
 # itself is open-ended: every booked date from today on).
@@ -46,16 +50,15 @@ class Attention(models.TextChoices):
     VOTE_AWAITED = "vote_awaited", "Chờ bạn biểu quyết"
 
 
-def _inspection_model():
-    # inspections sits beside models_registry (it imports our models); reach it through
-    # the reverse relation rather than an import at module level.
-    return Initiative._meta.get_field("inspections").related_model
+# attention -> fn(qs, *, today, user) -> the cases of qs that need it.
+_predicates: dict[str, Callable[..., QuerySet[Initiative]]] = {}
 
 
-def _booked_statuses() -> tuple[str, ...]:
-    from inspections.models import BOOKED
-
-    return tuple(BOOKED)
+def attention_register(attention: str, predicate: Callable[..., QuerySet[Initiative]]) -> None:
+    """Register the predicate of an ``Attention`` that reads another app's tables."""
+    if attention not in Attention.values:
+        raise ValueError(f"Unknown attention {attention!r}")
+    _predicates[attention] = predicate
 
 
 def stage_filter(qs: QuerySet[Initiative], stage: str) -> QuerySet[Initiative]:
@@ -77,12 +80,6 @@ def _report_missing(qs, flag: str, due_field: str, today, *, overdue: bool):
     return qs.filter(**{flag: False})
 
 
-def _booked_inspection(today, *, upcoming: bool):
-    Inspection = _inspection_model()
-    dated = {"planned_date__gte": today} if upcoming else {"planned_date__lt": today}
-    return Inspection.objects.filter(case=OuterRef("pk"), status__in=_booked_statuses(), **dated)
-
-
 def _decision_overdue(qs, today: datetime.date, campaigns=None):
     # The wait is counted from the day the case last became "inspected" (a re-inspection
     # restarts it): record_inspection is the one transition into that state, and
@@ -100,30 +97,6 @@ def _decision_overdue(qs, today: datetime.date, campaigns=None):
     return (
         qs.filter(state=State.INSPECTED).alias(waiting_since=TruncDate("inspected_at")).filter(late)
     )
-
-
-def _vote_awaited(qs, user):
-    """The cases in the queue of a committee ``user`` sits on (see
-    ``committee_selectors.committee_queue``) on which they have not voted in the open
-    round. One ``IN`` per committee of theirs (a member sits on a handful)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return qs.none()
-    from workflow.models import RoundStatus, Vote
-    from workflow.selectors import committees_of
-
-    from ..committee_selectors import committee_queue
-
-    awaited = Q(pk__in=[])
-    for committee in committees_of(user):
-        voted = Vote.objects.filter(
-            member=user,
-            round__committee=committee,
-            round__status=RoundStatus.OPEN,
-            round__case=OuterRef("pk"),
-        )
-        queue = committee_queue(committee=committee).exclude(Exists(voted))
-        awaited |= Q(pk__in=queue.order_by().values("pk"))
-    return qs.filter(awaited)
 
 
 def attention_filter(
@@ -149,14 +122,11 @@ def attention_filter(
         return _report_missing(
             qs, "year_end_reported", "year_end_report_due", today, overdue=overdue
         )
-    if attention == a.VISIT_UPCOMING:
-        return qs.filter(Exists(_booked_inspection(today, upcoming=True)))
-    if attention == a.VISIT_MISSED:
-        return qs.filter(Exists(_booked_inspection(today, upcoming=False)))
     if attention == a.PAST_END_UNINSPECTED:
         return qs.filter(state=State.IN_PROGRESS, end_date__lt=today)
     if attention == a.DECISION_OVERDUE:
         return _decision_overdue(qs, today, campaigns)
-    if attention == a.VOTE_AWAITED:
-        return _vote_awaited(qs, user)
+    if attention in Attention.values:  # one that another app answers
+        predicate = _predicates.get(attention)
+        return qs.none() if predicate is None else predicate(qs, today=today, user=user)
     return qs

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class CommitteesConfig(AppConfig):
+    name = "committees"
+    verbose_name = "Hội đồng xét công nhận"
+
+    def ready(self) -> None:
+        from models_registry.conditions import Attention, attention_register
+        from workflow import guards as workflow_guards
+
+        from . import case_selectors, services
+
+        # A recognition, rejection or upgrade needs a round the chair closed: the
+        # committee's evidence, registered with the engine like any app's.
+        workflow_guards.register("recognize", services.recognize_guard)
+        workflow_guards.register("reject", services.reject_guard)
+        workflow_guards.register("upgrade", services.upgrade_guard)
+        attention_register(Attention.VOTE_AWAITED, case_selectors.vote_awaited)
+        # Imported for what they register: rounds voided on reinspection (receivers), the
+        # positive-verdict guard for "recognize" (guards), the committee's notices and
+        # their sweep rules (notices).
+        from . import guards, notices, receivers  # noqa: F401
