@@ -7,6 +7,7 @@ class CommitteesConfig(AppConfig):
 
     def ready(self) -> None:
         from models_registry.conditions import Attention, attention_register
+        from models_registry.panels import case_panel_register
         from workflow import guards as workflow_guards
 
         from . import case_selectors, services
@@ -17,6 +18,7 @@ class CommitteesConfig(AppConfig):
         workflow_guards.register("reject", services.reject_guard)
         workflow_guards.register("upgrade", services.upgrade_guard)
         attention_register(Attention.VOTE_AWAITED, case_selectors.vote_awaited)
+        case_panel_register("committees/_case_panel.html", order=20)
         # Imported for what they register: rounds voided on reinspection (receivers), the
         # positive-verdict guard for "recognize" (guards), the committee's notices and
         # their sweep rules (notices).

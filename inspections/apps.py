@@ -9,6 +9,7 @@ class InspectionsConfig(AppConfig):
         from functools import partial
 
         from models_registry.conditions import Attention, attention_register
+        from models_registry.panels import case_panel_register
         from units import access
         from workflow import guards as workflow_guards
         from workflow.lifecycle import Role
@@ -18,6 +19,7 @@ class InspectionsConfig(AppConfig):
 
         workflow_guards.register("record_inspection", guards.record_inspection_guard)
         workflow_guards.register("request_reinspection", guards.request_reinspection_guard)
+        case_panel_register("inspections/_case_panel.html", order=10)
         attention_register(Attention.VISIT_UPCOMING, partial(selectors.visit_booked, upcoming=True))
         attention_register(Attention.VISIT_MISSED, partial(selectors.visit_booked, upcoming=False))
         # An inspector reaches the cases of the inspections they are on the team of.

@@ -14,11 +14,11 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from models_registry.templatetags.dashboard_tags import figure_html, unit_row
 
 from dashboards.figures import Number, UnitRow, overview
 from dashboards.roles import officer_todo, todo_counted
 from dashboards.scope import Scope, case_list_url, list_link, scope_from_request
+from dashboards.templatetags.dashboard_tags import figure_html, unit_row
 from dashboards.views import _ancestors
 from models_registry import filters
 from models_registry.filters import LeanSelect, unit_options
