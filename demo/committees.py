@@ -11,8 +11,7 @@ use, so that every vote, round, decision and recognition has its rows and log.
   rest waiting in the members' queue.
 
 Idempotent: committees are found or made; the 2022 models and the 2023 decisions are
-made once. The inspections are logged through the inspection services (imported where
-used: only the demo reaches up into that app).
+made once. The inspections are logged through the inspection services.
 """
 
 import datetime
@@ -21,6 +20,9 @@ from django.contrib.auth import get_user_model
 
 from committees.models import Committee, VoteRound
 from committees.services import committee_create, rounds_close, vote_cast
+from inspections.models import Criterion, FieldVisit, Verdict, VisitStatus
+from inspections.services.scheduling import inspection_schedule
+from inspections.services.visits import VisitInput, visit_complete
 from models_registry.models import Campaign, Initiative, Subject
 from models_registry.services.carry_over import initiative_carry_over
 from models_registry.services.initiatives import initiative_create
@@ -113,10 +115,6 @@ def _close(committee: Committee, cases: list, *, number: str, day: datetime.date
 
 def _inspect(cases: list, *, people: dict, campaign: Campaign, passes: dict, day) -> None:
     """Book and log one inspection per case through the inspection services."""
-    from inspections.models import Criterion, Verdict
-    from inspections.services.scheduling import inspection_schedule
-    from inspections.services.visits import VisitInput, visit_complete
-
     inspector = people["inspector"]
     booked = inspection_schedule(
         actor=people["secretariat"],
@@ -207,8 +205,6 @@ def _seed_2023(*, campaign: Campaign, committees: dict) -> None:
     base, city = committees[(campaign.year, 1)], committees[(campaign.year, 2)]
     if VoteRound.objects.filter(committee__in=[base, city]).exists():
         return
-    from inspections.models import FieldVisit, Verdict, VisitStatus
-
     inspected = list(
         Initiative.objects.filter(campaign=campaign, state=State.INSPECTED).order_by("pk")
     )

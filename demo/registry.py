@@ -380,7 +380,7 @@ def seed_demo(*, rng_seed: int = 2023) -> tuple[DemoLogins, int]:
             target = rng.choices(states, weights)[0]
             _drive(case, target, officer, people["secretariat"], rng)
             created += 1
-    from .inspections import inspections_seed  # criteria, inspections, visits
+    from .inspections import inspections_seed  # criteria, inspections, visits (a cycle)
 
     inspections_seed(people=people, logins=logins, city=units["city"], c2022=c2022, c2023=c2023)
     from .committees import committees_seed  # committees, votes, decisions (issue 6)
