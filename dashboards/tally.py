@@ -16,7 +16,7 @@ PostgreSQL instead of counting a campaign's 100,000 cases on every request (issu
 - ``tally_rebuild`` recounts everything from the cases, in one snapshot: after a unit
   moved (its ancestors changed), and by hand (``manage.py tally_rebuild``).
 
-The SQL lives in database functions (migration 0005): the trigger, the fold and the
+The SQL lives in database functions (models_registry's migration 0005): the trigger, the fold and the
 rebuild each take ``pg_advisory_xact_lock(TALLY_LOCK)`` and then run ONE statement, so
 a fold or rebuild sees every delta committed before it took the lock, and two of them
 never interleave. On SQLite (the embedded default: a city's cases) there is no tally:

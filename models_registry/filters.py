@@ -13,10 +13,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
-from models_registry.conditions import Attention, Stage, attention_filter, stage_filter
 from units.models import Unit
 from workflow.lifecycle import State
 
+from .conditions import Attention, Stage, attention_filter, stage_filter
 from .models import FIELD_FLAGS, Campaign, Field, Initiative, RecognitionLevel, Subject
 from .selectors import initiative_search
 
