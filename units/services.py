@@ -18,9 +18,8 @@ from django.core.validators import EmailValidator
 from django.db import connection, transaction
 
 from workflow.errors import WorkflowError
-from workflow.lifecycle import Role
 
-from .access import roles_of_user
+from .access import is_secretariat
 from .models import Unit, UnitKind
 from .text import fold, fold_name
 
@@ -386,7 +385,7 @@ def units_import(*, actor=None, data: bytes, dry_run: bool = False) -> UnitImpor
     twice. ``actor`` None means a trusted caller (the management command); a user must
     belong to the secretariat. ``dry_run`` checks and reports without writing.
     """
-    if actor is not None and not (actor.is_superuser or Role.SECRETARIAT in roles_of_user(actor)):
+    if actor is not None and not is_secretariat(actor):
         raise WorkflowError(ONLY_SECRETARIAT)
     problems = _Problems()
     rows = _read_rows(_decode(data), problems)

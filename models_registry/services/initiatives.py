@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django_fsm import ConcurrentTransition
 
-from units.access import roles_of_user, units_for_officer
+from units.access import is_secretariat, units_for_officer
 from units.models import Unit
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role, State
@@ -71,7 +71,7 @@ def _save_unique(initiative: Initiative) -> None:
 def _records_for_units(actor) -> bool:
     # The Ban Dân vận records the drafts units send on paper (the biểu mẫu import,
     # `import_registrations`); submitting stays with the unit's own officers.
-    return actor.is_superuser or Role.SECRETARIAT in roles_of_user(actor)
+    return is_secretariat(actor)
 
 
 def _may_register_for(actor, unit: Unit) -> bool:
@@ -135,7 +135,7 @@ def deadline_extension_grant(
     *, actor, campaign: Campaign, unit: Unit, until: datetime.date, reason: str
 ) -> DeadlineExtension:
     """The secretariat lets ``unit`` and its sub-units submit until ``until``."""
-    if Role.SECRETARIAT not in roles_of_user(actor) and not actor.is_superuser:
+    if not is_secretariat(actor):
         raise WorkflowError(ONLY_SECRETARIAT)
     if not reason.strip():
         raise WorkflowError(REASON_REQUIRED)
