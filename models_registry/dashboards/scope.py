@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from workflow.lifecycle import Role
 
-from ..filters import OWN_UNIT, InitiativeFilter, LeanSelect
+from ..filters import OWN_UNIT, InitiativeFilter
 from ..models import Campaign, Initiative, Unit
 from ..selectors import initiative_list, memberships_of, roles_of_user
 
@@ -41,7 +41,7 @@ def officer_units(user) -> list[Unit]:
 class ScopeForm(forms.Form):
     """The dashboard's choice of period and unit (GET parameters)."""
 
-    campaign = forms.ChoiceField(label="Kế hoạch năm", required=False, widget=LeanSelect)
+    campaign = forms.ChoiceField(label="Kế hoạch năm", required=False)
     year_min = forms.IntegerField(label="Từ năm", required=False, min_value=1900, max_value=2999)
     year_max = forms.IntegerField(label="Đến năm", required=False, min_value=1900, max_value=2999)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
