@@ -341,7 +341,7 @@ def unit_table(
         extra = {"unit": str(unit.pk)}
         if own:
             extra["unit_scope"] = OWN_UNIT
-        link = scope.linker(**extra)  # the row's part of its six links, encoded once
+        link = scope.linker(**extra)
 
         def n(label, value_key, **more):
             return Number(label, row.get(value_key, 0), link(**more), value_key)

@@ -4,15 +4,14 @@ as of a day; and the link to the case list that reproduces any of its numbers.""
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from urllib.parse import quote_plus
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import QuerySet
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from models_registry.filters import OWN_UNIT, InitiativeFilter, LeanSelect
+from models_registry.filters import OWN_UNIT, InitiativeFilter
 from models_registry.models import Campaign, Initiative
 from models_registry.selectors import initiative_list
 from units.access import memberships_of, officer_units, sees_everything
@@ -26,7 +25,7 @@ ALL_YEARS = "all"
 class ScopeForm(forms.Form):
     """The dashboard's choice of period and unit (GET parameters)."""
 
-    campaign = forms.ChoiceField(label="Kế hoạch năm", required=False, widget=LeanSelect)
+    campaign = forms.ChoiceField(label="Kế hoạch năm", required=False)
     year_min = forms.IntegerField(label="Từ năm", required=False, min_value=1900, max_value=2999)
     year_max = forms.IntegerField(label="Đến năm", required=False, min_value=1900, max_value=2999)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -58,7 +57,6 @@ class Scope:
     campaigns: list[Campaign] = field(default_factory=list)  # every campaign, newest first
     form: ScopeForm | None = None
     _base: dict = field(default_factory=dict, repr=False)
-    _link: Callable[..., str] | None = field(default=None, repr=False)
 
     @property
     def params(self) -> dict[str, str]:
@@ -104,15 +102,12 @@ class Scope:
 
     def link(self, **extra) -> str:
         """The case list showing the cases a number counts."""
-        # A page has hundreds of links on the same scope: encode the scope's part once.
-        if self._link is None:
-            self._link = list_link(self.params)
-        return self._link(**extra)
+        return case_list_url({**self.params, **extra})
 
     def linker(self, **extra) -> Callable[..., str]:
         """``link`` for the numbers that share ``extra`` (a row of the units table):
-        ``linker(**extra)(**more) == link(**extra, **more)``, the shared part encoded once."""
-        return list_link({**self.params, **extra})
+        ``linker(**extra)(**more) == link(**extra, **more)``, ``more`` winning."""
+        return lambda **more: self.link(**{**extra, **more})
 
     def cases(self, *, actor, **extra) -> QuerySet[Initiative]:
         """The cases of this scope that ``actor`` may see, narrowed by list filters
@@ -126,54 +121,11 @@ class Scope:
         return self._base[key]
 
 
-_LIST_URLS: dict[str, str] = {}
-
-
-def _given(params: dict) -> dict:
-    return {k: v for k, v in params.items() if v not in (None, "")}
-
-
-@lru_cache(maxsize=4096)
-def _pair(key: str, value: str) -> str:
-    # ``urlencode``'s encoding of one parameter. The same few ("state=draft",
-    # "campaign=10") recur in every row of a dashboard.
-    return f"{quote_plus(key)}={quote_plus(value)}"
-
-
-def _query(params: dict) -> str:
-    """``urlencode(_given(params))``, from the cached encodings of each parameter."""
-    return "&".join(_pair(k, str(v)) for k, v in params.items() if v not in (None, ""))
-
-
-def _list_url() -> str:
-    # A page carries a hundred links: reverse the list's address once per script prefix.
-    prefix = get_script_prefix()
-    url = _LIST_URLS.get(prefix)
-    if url is None:
-        url = _LIST_URLS[prefix] = reverse("models_registry:initiative_list")
-    return url
-
-
 def case_list_url(params: dict[str, str]) -> str:
-    url, query = _list_url(), _query(params)
+    """The case list filtered by ``params`` (empty values left out)."""
+    url = reverse("models_registry:initiative_list")
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{url}?{query}" if query else url
-
-
-def list_link(params: dict[str, str]) -> Callable[..., str]:
-    """``link(**more) == case_list_url({**params, **more})``, with ``params`` encoded once
-    and each link made by appending ``more`` (a province's dashboard has a thousand)."""
-    url = case_list_url(params)
-    joint = "&" if "?" in url else "?"
-
-    def link(**more) -> str:
-        if not more:
-            return url
-        if any(key in params for key in more):
-            return case_list_url({**params, **more})
-        query = _query(more)
-        return f"{url}{joint}{query}" if query else url
-
-    return link
 
 
 def filtered_cases(*, actor, params: dict, scope: Scope) -> QuerySet[Initiative]:
@@ -235,6 +187,5 @@ __all__ = [
     "Scope",
     "case_list_url",
     "filtered_cases",
-    "list_link",
     "scope_from_request",
 ]

@@ -2,15 +2,12 @@
 links, so a number and the list it counts can never disagree."""
 
 import datetime
-import html
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from units.models import Unit
@@ -26,48 +23,6 @@ OWN_UNIT = "own"
 # of thousands of communes, rendered on every list page). Beyond this many, it offers
 # the top two levels; a deeper unit is reached from the dashboard's links or by search.
 UNIT_OPTIONS_MAX = 300
-
-
-def _escape(value) -> str:
-    """``conditional_escape`` without its lazy-string wrapper (one call per option)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def _attrs(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html in Python: the same attributes, in the same order."""
-    return mark_safe(  # every part went through format_html
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
-
-
-class LeanSelect(forms.Select):
-    """Django's ``<select>``, character for character the markup of its templates
-    (select.html, select_option.html — whose closing newline follows every option),
-    written in Python: the list page renders a dozen selects and up to three hundred
-    units, and an ``{% include %}`` per option cost more than the page's SQL."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            parts.extend(
-                f'\n  <option value="{_escape(option["value"])}"'
-                f"{_attrs(option['attrs']) if option['attrs'] else ''}>"
-                f"{_escape(option['label'])}</option>\n"
-                for option in options
-            )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # every value and label is escaped
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
@@ -97,7 +52,6 @@ class ListedModelChoiceField(ModelChoiceField):
     (``share_rows``)."""
 
     iterator = ListedChoiceIterator
-    widget = LeanSelect
     _rows: list | None = None
     _rows_of: "ListedModelChoiceField | None" = None
 
@@ -179,7 +133,7 @@ class UnitChoiceIterator(ModelChoiceIterator):
         return len(self) > 0
 
 
-class UnitSelect(LeanSelect):
+class UnitSelect(forms.Select):
     """Keeps the chosen unit among the options even when the list was cut short."""
 
     # pk (text) -> name of the unit the field last accepted: the form already read it.
@@ -251,17 +205,15 @@ class InitiativeFilter(django_filters.FilterSet):
         choices=[(OWN_UNIT, "Chỉ hồ sơ do chính đơn vị đăng ký")],
         method="filter_unit_scope",
         empty_label="Gồm cả đơn vị trực thuộc",
-        widget=LeanSelect,
     )
     field = django_filters.ChoiceFilter(
         label="Lĩnh vực",
         choices=Field.choices,
         method="filter_field",
         empty_label="Tất cả",
-        widget=LeanSelect,
     )
     subject = django_filters.ChoiceFilter(
-        label="Đối tượng", choices=Subject.choices, empty_label="Tất cả", widget=LeanSelect
+        label="Đối tượng", choices=Subject.choices, empty_label="Tất cả"
     )
     target_level = ListedChoiceFilter(
         label="Đăng ký đạt cấp",
@@ -269,7 +221,7 @@ class InitiativeFilter(django_filters.FilterSet):
         empty_label="Tất cả",
     )
     state = django_filters.ChoiceFilter(
-        label="Trạng thái", choices=State.choices, empty_label="Tất cả", widget=LeanSelect
+        label="Trạng thái", choices=State.choices, empty_label="Tất cả"
     )
     # Added for the dashboards (issue 7): every dashboard number links here with these.
     year = django_filters.RangeFilter(label="Năm (từ – đến)", field_name="campaign__year")
@@ -283,14 +235,12 @@ class InitiativeFilter(django_filters.FilterSet):
         choices=Stage.choices,
         method="filter_stage",
         empty_label="Tất cả",
-        widget=LeanSelect,
     )
     attention = django_filters.ChoiceFilter(
         label="Cần xử lý",
         choices=Attention.choices,
         method="filter_attention",
         empty_label="Tất cả",
-        widget=LeanSelect,
     )
 
     class Meta:
