@@ -7,7 +7,7 @@ twice, or at the same time as another (an advisory lock puts them in a row)."""
 
 from celery import shared_task
 
-from .services.excel_import import IMPORT_SOFT_TIME_LIMIT, IMPORT_TIME_LIMIT, import_job_run
+from .services.bieu_mau import IMPORT_SOFT_TIME_LIMIT, IMPORT_TIME_LIMIT, import_job_run
 from .tally import tally_fold
 
 

@@ -25,8 +25,7 @@ from workflow.lifecycle import Role
 from ..filters import InitiativeFilter
 from ..models import Campaign, ImportStatus
 from ..selectors import initiative_list, roles_of_user, units_for_officer
-from ..services.excel_export import registrations_export
-from ..services.excel_import import (
+from ..services.bieu_mau import (
     import_allowed,
     import_job_confirm,
     import_job_create,
@@ -34,6 +33,7 @@ from ..services.excel_import import (
     import_job_list,
     import_job_nudge,
     max_upload_bytes,
+    registrations_export,
 )
 
 PREVIEW_ROWS_PER_PAGE = 100

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from models_registry.models import ImportJob, ImportStatus, Initiative
-from models_registry.services.excel_import import import_job_nudge
+from models_registry.services.bieu_mau import import_job_nudge
 from tests.notifications.conftest import (  # noqa: F401  (real Redis, worker, SMTP)
     redis_url,
     smtp,
@@ -141,7 +141,7 @@ def test_a_small_import_answers_at_once(world, client, db):
 def test_progress_is_published_while_the_import_transaction_is_still_open(transactional_db, world):
     from django.db import transaction
 
-    from models_registry.services.excel_import import _ProgressWriter
+    from models_registry.services.bieu_mau.jobs import _ProgressWriter
 
     job = ImportJob.objects.create(
         created_by=world.officer_a,

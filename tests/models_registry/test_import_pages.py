@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from models_registry.models import ImportJob, ImportStatus, Initiative
-from models_registry.services.excel_import import import_job_confirm, import_job_create
+from models_registry.services.bieu_mau import import_job_confirm, import_job_create
 from models_registry.tasks import registration_import_task
 
 from .bieu_mau import CO_LOI, DONG_NGAN, Row, form_xlsx, seeded_demo

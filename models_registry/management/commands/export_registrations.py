@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from models_registry.filters import InitiativeFilter
 from models_registry.models import Campaign
 from models_registry.selectors import initiative_list, unit_match
-from models_registry.services.excel_export import registrations_export
+from models_registry.services.bieu_mau import registrations_export
 from models_registry.text import fold
 from workflow.errors import WorkflowError
 from workflow.lifecycle import State

@@ -5,8 +5,8 @@ words that recognise each header however a unit typed it (DESIGN.md §5)."""
 import difflib
 from dataclasses import dataclass
 
-from ..models import Field, Subject
-from ..text import fold
+from ...models import Field, Subject
+from ...text import fold
 
 # Canonical column names: the import reports problems under these, the export writes them.
 COL_STT = "Số TT"
