@@ -27,9 +27,9 @@ from .jobs import (
     import_job_create,
     import_job_get,
     import_job_list,
-    import_job_nudge,
     import_job_run,
     import_job_runs_in_background,
+    import_jobs_requeue,
 )
 from .limits import (
     IMPORT_SOFT_TIME_LIMIT,
@@ -65,9 +65,9 @@ __all__ = [
     "import_job_create",
     "import_job_get",
     "import_job_list",
-    "import_job_nudge",
     "import_job_run",
     "import_job_runs_in_background",
+    "import_jobs_requeue",
     "max_rows",
     "max_upload_bytes",
     "parse_date",

@@ -4,7 +4,6 @@ run in a Celery worker (``models_registry.tasks``)."""
 import datetime
 import logging
 from pathlib import Path
-from typing import Any
 
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -15,9 +14,9 @@ from workflow.errors import WorkflowError
 
 from ...models import Campaign, ImportJob, ImportStatus
 from .apply import registration_import_apply
-from .limits import IMPORT_TIME_LIMIT, background_rows
+from .limits import IMPORT_TIME_LIMIT, background_rows, requeue_after
 from .plan import registration_import_plan
-from .results import ImportFileError, Problem
+from .results import Action, ImportFileError, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +71,13 @@ def import_job_create(
         as_drafts=as_drafts,
         status=ImportStatus.PENDING if plan.ok else ImportStatus.FAILED,
         rows_total=len(plan.rows),
-        result={"preview": plan.as_dict()},
+        sheet=plan.sheet[:255],
+        planned_create=plan.count(Action.CREATE),
+        planned_update=plan.count(Action.UPDATE),
+        planned_keep=plan.count(Action.EXISTS) + plan.count(Action.UNCHANGED),
+        problems_count=len(plan.problems),
+        preview_rows=[row.as_dict(submit=plan.submit) for row in plan.rows],
+        problems=[p.as_dict() for p in plan.problems],
     )
     job.file.save(f"bieu-mau-{timezone.now():%Y%m%d-%H%M%S}.xlsx", upload, save=False)
     if not plan.ok:
@@ -91,11 +96,10 @@ def import_job_confirm(*, actor, job: ImportJob, today: datetime.date | None = N
     one confirmation of a job ever takes effect."""
     if job.created_by_id != actor.pk and not actor.is_superuser:
         raise WorkflowError(JOB_NOT_YOURS)
-    claimed = (
-        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PENDING)
-        .exclude(result__has_key="confirmed_at")
-        .update(result=_with(job.result, confirmed_at=timezone.now().isoformat()))
-    )
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(
+        pk=job.pk, status=ImportStatus.PENDING, confirmed_at__isnull=True
+    ).update(confirmed_at=now, queued_at=now)
     if claimed != 1:
         raise WorkflowError(JOB_NOT_CONFIRMABLE)
     job.refresh_from_db()
@@ -103,16 +107,11 @@ def import_job_confirm(*, actor, job: ImportJob, today: datetime.date | None = N
         from ...tasks import registration_import_task
 
         # robust: a broker that is down must not turn the confirmation into an error
-        # page; the job stays confirmed and its progress page queues it again.
+        # page; the job stays confirmed and the beat queues it again
+        # (import_jobs_requeue).
         transaction.on_commit(lambda: registration_import_task.delay(job.pk), robust=True)
         return job
     return import_job_run(job_id=job.pk, today=today)
-
-
-def _with(result: dict, **values: Any) -> dict:
-    merged = dict(result or {})
-    merged.update(values)
-    return merged
 
 
 class _ProgressWriter:
@@ -149,12 +148,8 @@ def import_job_run(*, job_id: int, today: datetime.date | None = None) -> Import
     claimed with a conditional update and only the claimer imports."""
     job = ImportJob.objects.select_related("campaign", "created_by").get(pk=job_id)
     claimed = ImportJob.objects.filter(
-        pk=job_id, status=ImportStatus.PENDING, result__has_key="confirmed_at"
-    ).update(
-        status=ImportStatus.RUNNING,
-        rows_done=0,
-        result=_with(job.result, started_at=timezone.now().isoformat()),
-    )
+        pk=job_id, status=ImportStatus.PENDING, confirmed_at__isnull=False
+    ).update(status=ImportStatus.RUNNING, rows_done=0, started_at=timezone.now())
     job.refresh_from_db()
     if claimed != 1:
         return job
@@ -187,62 +182,97 @@ def import_job_run(*, job_id: int, today: datetime.date | None = None) -> Import
     return job
 
 
+# The lists of cases an outcome names (ImportOutcome.as_dict), kept for the result page.
+OUTCOME_CASES = ("created", "updated", "submitted", "unchanged", "existing")
+
+
 def _finish(job: ImportJob, status: str, outcome: dict) -> None:
     job.status = status
     job.rows_done = job.rows_total if status == ImportStatus.DONE else job.rows_done
-    job.result = _with(job.result, outcome=outcome)
+    job.problems = outcome.get("problems", [])
+    job.problems_count = len(job.problems)
+    job.outcome = {key: outcome.get(key, []) for key in OUTCOME_CASES}
+    job.created_count = len(job.outcome["created"])
+    job.updated_count = len(job.outcome["updated"])
+    job.submitted_count = len(job.outcome["submitted"])
+    job.kept_count = len(job.outcome["unchanged"]) + len(job.outcome["existing"])
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "rows_done", "result", "finished_at"])
-
-
-def import_job_nudge(*, job: ImportJob, stale_after: int = 60) -> bool:
-    """Look after a job nobody seems to be running; called by its progress page.
-
-    A confirmed job still pending ``stale_after`` seconds after its confirmation (or
-    its last nudge) lost its message (the broker was down): it is queued again, once
-    per ``stale_after``; if it was merely waiting, ``import_job_run`` claims it once
-    anyway. A job still running past the task's hard time limit belongs to a worker
-    that died: its transaction was rolled back, so it is marked failed (nothing was
-    imported) rather than run again on a file that may be what killed it. Returns
-    whether the job was queued again."""
-    result = job.result or {}
-    now = timezone.now()
-    if job.status == ImportStatus.RUNNING:
-        started = result.get("started_at")
-        if started and (now - _moment(started)).total_seconds() > IMPORT_TIME_LIMIT + 60:
-            ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
-                status=ImportStatus.FAILED,
-                finished_at=now,
-                result=_with(
-                    result, outcome={"ok": False, "problems": [Problem(JOB_LOST).as_dict()]}
-                ),
-            )
-        return False
-    confirmed_at = result.get("confirmed_at")
-    if job.status != ImportStatus.PENDING or not confirmed_at:
-        return False
-    last = max(_moment(confirmed_at), _moment(result.get("nudged_at") or confirmed_at))
-    if (now - last).total_seconds() < stale_after:
-        return False
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PENDING).update(
-        result=_with(result, nudged_at=now.isoformat())
+    job.save(
+        update_fields=[
+            "status",
+            "rows_done",
+            "problems",
+            "problems_count",
+            "outcome",
+            "created_count",
+            "updated_count",
+            "submitted_count",
+            "kept_count",
+            "finished_at",
+        ]
     )
-    if claimed != 1:
-        return False
+
+
+# At most this many jobs are queued again per sweep; the next sweep takes the rest.
+REQUEUE_BATCH = 100
+# A job running this long belongs to a worker that died (the task's hard limit, and a
+# minute for the worker to record its end).
+LOST_AFTER_SECONDS = IMPORT_TIME_LIMIT + 60
+
+
+def import_jobs_requeue(
+    *, stale_after: float | None = None, now: datetime.datetime | None = None
+) -> list[int]:
+    """Look after the jobs nobody seems to be running; the beat calls it every
+    ``DVK_IMPORT_REQUEUE_EVERY`` seconds.
+
+    A confirmed job still pending ``stale_after`` seconds (by default
+    ``DVK_IMPORT_REQUEUE_EVERY``, the beat's period) after it was last queued lost
+    its message (the broker was down, or flushed): it is queued again, once per
+    ``stale_after``; if it was merely waiting, ``import_job_run`` claims it once anyway.
+    A job still running past the task's hard time limit belongs to a worker that died:
+    its transaction was rolled back, so it is marked failed (nothing was imported)
+    rather than run again on a file that may be what killed it. Both are found by an
+    indexed query and claimed with a conditional update, so two sweeps at once queue a
+    job once. Returns the ids queued again."""
+    now = now or timezone.now()
+    if stale_after is None:
+        stale_after = requeue_after()
+    lost = [Problem(JOB_LOST).as_dict()]
+    ImportJob.objects.filter(
+        status=ImportStatus.RUNNING,
+        started_at__lt=now - datetime.timedelta(seconds=LOST_AFTER_SECONDS),
+    ).update(
+        status=ImportStatus.FAILED,
+        finished_at=now,
+        problems=lost,
+        problems_count=len(lost),
+        outcome={},
+    )
+    cutoff = now - datetime.timedelta(seconds=stale_after)
+    stale = ImportJob.objects.filter(
+        status=ImportStatus.PENDING, queued_at__isnull=False, queued_at__lte=cutoff
+    )
     from ...tasks import registration_import_task
 
-    try:
-        registration_import_task.delay(job.pk)
-    except Exception:  # the broker is still down; a later visit tries again
-        logger.warning("could not queue import job %s", job.pk, exc_info=True)
-        return False
-    return True
-
-
-def _moment(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text)
+    queued = []
+    for pk in stale.values_list("pk", flat=True).order_by("queued_at")[:REQUEUE_BATCH]:
+        claimed = ImportJob.objects.filter(
+            pk=pk, status=ImportStatus.PENDING, queued_at__lte=cutoff
+        ).update(queued_at=now)
+        if claimed != 1:
+            continue
+        try:
+            registration_import_task.delay(pk)
+        except Exception:  # the broker is still down; the next sweep tries again
+            logger.warning("could not queue import job %s", pk, exc_info=True)
+            continue
+        queued.append(pk)
+    return queued
 
 
 def import_job_list(*, actor, limit: int = 10) -> list[ImportJob]:
-    """The actor's most recent import jobs (the upload page lists them)."""
-    return list(ImportJob.objects.filter(created_by=actor).select_related("campaign")[:limit])
+    """The actor's most recent import jobs (the upload page lists them), without the
+    rows and problems they keep for their own pages."""
+    jobs = ImportJob.objects.filter(created_by=actor).select_related("campaign")
+    return list(jobs.defer("preview_rows", "problems", "outcome")[:limit])

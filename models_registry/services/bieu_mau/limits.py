@@ -35,6 +35,12 @@ IMPORT_SOFT_TIME_LIMIT = 25 * 60
 IMPORT_TIME_LIMIT = 27 * 60
 
 
+def requeue_after() -> float:
+    """A confirmed job still waiting this many seconds after it was queued lost its
+    message: the beat (which runs this often) queues it again."""
+    return float(getattr(settings, "DVK_IMPORT_REQUEUE_EVERY", 60))
+
+
 def background_rows() -> int:
     """Above this many rows a confirmed import runs in a Celery worker."""
     return _limit("DVK_IMPORT_BACKGROUND_ROWS", 300)
