@@ -174,7 +174,7 @@ def write_official_form(path: Path, count: int) -> None:
     """A filled form in the official layout (letterhead, titles, two header rows)."""
     import xlsxwriter
 
-    from models_registry.services import form_layout as F
+    from models_registry.services.bieu_mau import layout as F
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("Biểu mẫu")
@@ -273,7 +273,7 @@ def export_queryset(rows: int):
 
 
 def job_export_ours(rows: int, out: Path) -> int:
-    from models_registry.services.excel_export import registrations_export
+    from models_registry.services.bieu_mau import registrations_export
 
     actor, queryset = export_queryset(rows)
     return registrations_export(actor=actor, queryset=queryset, destination=out)
@@ -284,7 +284,7 @@ def job_export_openpyxl(rows: int, out: Path) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    from models_registry.services.excel_export import _rows
+    from models_registry.services.bieu_mau.export import _rows
 
     _, queryset = export_queryset(rows)
     book = Workbook(write_only=True)
@@ -317,7 +317,7 @@ def job_import_ours(path: Path, submit: bool) -> int:
     from django.db import transaction
 
     from models_registry.models import Campaign
-    from models_registry.services.excel_import import registration_import_apply
+    from models_registry.services.bieu_mau import registration_import_apply
 
     actor = get_user_model().objects.get(username=OFFICER if submit else SECRETARIAT)
     campaign = Campaign.objects.get(year=2023)

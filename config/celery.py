@@ -7,7 +7,8 @@ server (``make run`` starts one worker with beat embedded). Everything else live
 publish retry (a request never hangs on a dead broker: the outbox row waits for the
 flush), task time limits, the retry backoff kept below Redis's visibility timeout, and
 the beat schedule (the daily sweep at 07:00 Asia/Ho_Chi_Minh, the outbox flush every
-minute). Tasks are found in each app's ``tasks.py``.
+minute, the sweep of stuck biểu mẫu imports every minute). Tasks are found in each
+app's ``tasks.py``.
 """
 
 import os

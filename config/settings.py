@@ -298,6 +298,10 @@ _LONGEST_WAIT = max(
 if CELERY_VISIBILITY_TIMEOUT < 2 * _LONGEST_WAIT:
     raise ValueError("CELERY_VISIBILITY_TIMEOUT must stay well above backoff, limits, lease.")
 
+# Every this many seconds the beat looks for biểu mẫu imports nobody runs; a confirmed
+# job still waiting this long after it was queued is queued again.
+DVK_IMPORT_REQUEUE_EVERY = float(os.environ.get("DVK_IMPORT_REQUEUE_EVERY", "60"))
+
 from celery.schedules import crontab  # noqa: E402  (only the beat schedule needs it)
 
 CELERY_BEAT_SCHEDULE = {
@@ -317,5 +321,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "models_registry.tally_fold",
         "schedule": 60.0,
         "options": {"expires": 60.0},
+    },
+    # Biểu mẫu imports (models_registry/services/bieu_mau/jobs.py): queue again a
+    # confirmed job whose message was lost, fail one whose worker died. No page does it.
+    "import-jobs-requeue": {
+        "task": "models_registry.import_jobs_requeue",
+        "schedule": DVK_IMPORT_REQUEUE_EVERY,
+        "options": {"expires": DVK_IMPORT_REQUEUE_EVERY},
     },
 }

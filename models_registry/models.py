@@ -397,7 +397,12 @@ class ImportStatus(models.TextChoices):
 
 class ImportJob(models.Model):
     """One upload of the registration form: previewed, then confirmed; large files run
-    in the background and report rows done of rows total."""
+    in the background and report rows done of rows total.
+
+    What is queried or branched on is a column (the moments, the counts, the sheet);
+    JSON holds only what is displayed as it was written: the preview's rows, the
+    problems of the last step (the preview, or the run once confirmed) and the cases the
+    run touched, for the result page's links."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -414,14 +419,47 @@ class ImportJob(models.Model):
     )
     rows_total = models.PositiveIntegerField("Số dòng", default=0)
     rows_done = models.PositiveIntegerField("Số dòng đã xử lý", default=0)
-    result = models.JSONField("Kết quả", default=dict, blank=True)
+    sheet = models.CharField("Trang tính", max_length=255, blank=True)
     created_at = models.DateTimeField("Thời điểm tải lên", auto_now_add=True)
+    # Set once, by the one confirmation that takes effect; only then may a run claim it.
+    confirmed_at = models.DateTimeField("Thời điểm xác nhận", null=True, blank=True)
+    # When the job was last handed on to be run (its confirmation, then each re-queue by
+    # the beat): a confirmed job still pending long after it lost its message.
+    queued_at = models.DateTimeField("Thời điểm đưa vào hàng đợi", null=True, blank=True)
+    started_at = models.DateTimeField("Thời điểm bắt đầu nhập", null=True, blank=True)
     finished_at = models.DateTimeField("Thời điểm xong", null=True, blank=True)
+    # What the preview says the import would do.
+    planned_create = models.PositiveIntegerField("Sẽ tạo mới", default=0)
+    planned_update = models.PositiveIntegerField("Sẽ cập nhật bản nháp", default=0)
+    planned_keep = models.PositiveIntegerField("Sẽ giữ nguyên", default=0)
+    # What the run did.
+    created_count = models.PositiveIntegerField("Đã tạo mới", default=0)
+    updated_count = models.PositiveIntegerField("Đã cập nhật bản nháp", default=0)
+    submitted_count = models.PositiveIntegerField("Đã gửi đăng ký", default=0)
+    kept_count = models.PositiveIntegerField("Giữ nguyên", default=0)
+    problems_count = models.PositiveIntegerField("Số lỗi", default=0)
+    preview_rows = models.JSONField("Các dòng xem trước", default=list, blank=True)
+    problems = models.JSONField("Các lỗi", default=list, blank=True)
+    outcome = models.JSONField("Hồ sơ đã nhập", default=dict, blank=True)
 
     class Meta:
         verbose_name = "Lượt nhập biểu mẫu"
         verbose_name_plural = "Lượt nhập biểu mẫu"
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # What the beat looks for each minute (bieu_mau.jobs.import_jobs_requeue):
+            # confirmed jobs still waiting, and jobs running, by their moment.
+            models.Index(
+                fields=["queued_at"],
+                name="importjob_waiting_idx",
+                condition=models.Q(status="pending", queued_at__isnull=False),
+            ),
+            models.Index(
+                fields=["started_at"],
+                name="importjob_running_idx",
+                condition=models.Q(status="running"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"

@@ -26,15 +26,14 @@ from workflow.lifecycle import Role
 from ..filters import InitiativeFilter
 from ..models import Campaign, ImportStatus
 from ..selectors import initiative_list
-from ..services.excel_export import registrations_export
-from ..services.excel_import import (
+from ..services.bieu_mau import (
     import_allowed,
     import_job_confirm,
     import_job_create,
     import_job_get,
     import_job_list,
-    import_job_nudge,
     max_upload_bytes,
+    registrations_export,
 )
 
 PREVIEW_ROWS_PER_PAGE = 100
@@ -152,32 +151,23 @@ def _import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _confirmed(job) -> bool:
-    return bool((job.result or {}).get("confirmed_at"))
-
-
 @login_required
 def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = import_job_get(actor=request.user, pk=pk)
-    if _confirmed(job):
+    if job.confirmed_at:
         return redirect(
             "models_registry:import_result"
             if job.finished_at
             else "models_registry:import_progress",
             pk=job.pk,
         )
-    preview = (job.result or {}).get("preview", {})
-    page = Paginator(preview.get("rows", []), PREVIEW_ROWS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    problems = preview.get("problems", [])
+    page = Paginator(job.preview_rows, PREVIEW_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    problems = job.problems
     return render(
         request,
         "models_registry/import_preview.html",
         {
             "job": job,
-            "preview": preview,
-            "counts": preview.get("counts", {}),
             # Every problem is also shown on its row below (paged); the summary stops
             # short of a page too long to open on a phone.
             "problems": problems[:PROBLEMS_LISTED],
@@ -209,11 +199,12 @@ def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = import_job_get(actor=request.user, pk=pk)
-    if not _confirmed(job):
+    if not job.confirmed_at:
         return redirect("models_registry:import_preview", pk=job.pk)
     if job.finished_at:
         return redirect("models_registry:import_result", pk=job.pk)
-    import_job_nudge(job=job)
+    # Only reads: a job whose message was lost is queued again by the beat
+    # (import_jobs_requeue), never by a page load.
     percent = int(100 * job.rows_done / job.rows_total) if job.rows_total else 0
     response = render(
         request,
@@ -228,19 +219,16 @@ def import_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_result_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = import_job_get(actor=request.user, pk=pk)
-    if not job.finished_at or not _confirmed(job):
+    if not job.finished_at or not job.confirmed_at:
         return redirect("models_registry:import_progress", pk=job.pk)
-    outcome = (job.result or {}).get("outcome", {})
-    kept = len(outcome.get("unchanged", [])) + len(outcome.get("existing", []))
     return render(
         request,
         "models_registry/import_result.html",
         {
             "job": job,
-            "outcome": outcome,
-            "problems": outcome.get("problems", []),
-            "problems_total": len(outcome.get("problems", [])),
-            "kept": kept,
+            "outcome": job.outcome,
+            "problems": job.problems,
+            "problems_total": job.problems_count,
         },
     )
 

@@ -12,8 +12,11 @@ from django.urls import reverse
 
 from models_registry.models import Campaign, Initiative, RecognitionLevel
 from models_registry.selectors import initiative_list
-from models_registry.services.excel_export import registrations_export
-from models_registry.services.excel_import import Action, registration_import_apply
+from models_registry.services.bieu_mau import (
+    Action,
+    registration_import_apply,
+    registrations_export,
+)
 from models_registry.services.initiatives import initiative_create
 from tests.factories import make_draft
 from workflow.services import transition_apply
@@ -292,7 +295,7 @@ def test_text_that_looks_like_xml_or_holds_control_characters_round_trips_as_tex
 
 def test_the_case_rows_are_the_xml_xlsxwriter_itself_writes(tmp_path):
     """The export's fast row stream against XlsxWriter's public API, byte for byte."""
-    from models_registry.services.excel_export import FORMULA_TRIGGERS, _formats, _RowStream
+    from models_registry.services.bieu_mau.export import FORMULA_TRIGGERS, _formats, _RowStream
 
     rows = [
         (1, "Đảng ủy phường Đông Ngàn", "Mô hình & “DVK” <1>", "  cách hai đầu  ", [4], 44986),

@@ -1,5 +1,6 @@
 """Large imports run in a real Celery worker process (Redis broker), with a progress page
-that reloads itself and a result page; small ones answer at once."""
+that reloads itself and only reads, and a result page; small ones answer at once. A job
+whose message was lost is queued again by the beat, never by a page load."""
 
 import time
 
@@ -8,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from models_registry.models import ImportJob, ImportStatus, Initiative
-from models_registry.services.excel_import import import_job_nudge
+from models_registry.services.bieu_mau import import_jobs_requeue
 from tests.notifications.conftest import (  # noqa: F401  (real Redis, worker, SMTP)
     redis_url,
     smtp,
@@ -87,7 +88,30 @@ def test_a_large_import_runs_in_a_celery_worker_with_a_progress_page(
     assert 'id="created-count">45<' in client.get(finished["Location"]).content.decode()
 
 
-def test_a_confirmed_job_whose_message_was_lost_is_queued_again(
+def confirmed_job_without_its_message(client, world, broker_url: str, rows: int) -> ImportJob:
+    """A large import, confirmed, whose queued message the broker then lost."""
+    import redis
+
+    client.force_login(world.officer_a)
+    client.post(
+        UPLOAD,
+        {
+            "campaign": world.campaign.pk,
+            "file": SimpleUploadedFile("b.xlsx", form(rows)),
+            "mode": "draft",
+        },
+    )
+    job = ImportJob.objects.get()
+    client.post(reverse("models_registry:import_confirm", args=[job.pk]))
+    broker = redis.Redis.from_url(broker_url)
+    assert broker.llen("celery") == 1  # the confirmation queued it
+    broker.flushdb()  # the queued message is lost
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PENDING and job.queued_at == job.confirmed_at
+    return job
+
+
+def test_a_confirmed_job_whose_message_was_lost_is_queued_again_by_the_beat(
     world,
     client,
     settings,
@@ -95,29 +119,46 @@ def test_a_confirmed_job_whose_message_was_lost_is_queued_again(
     redis_url,  # noqa: F811
     worker_factory,  # noqa: F811
 ):
+    settings.DVK_IMPORT_BACKGROUND_ROWS = 2
+    job = confirmed_job_without_its_message(client, world, redis_url, rows=6)
+
+    # A worker with its beat: the periodic sweep finds the job stale, queues it again,
+    # and the worker imports it. No page is opened.
+    worker_factory(beat=True, DVK_IMPORT_REQUEUE_EVERY="1", DJANGO_MEDIA_ROOT=str(media))
+    wait_until(lambda: ImportJob.objects.get(pk=job.pk).status == ImportStatus.DONE)
+    job.refresh_from_db()
+    assert job.queued_at > job.confirmed_at  # queued again by the sweep
+    assert Initiative.objects.filter(name__startswith="Mô hình nền").count() == 6
+
+
+def test_opening_the_progress_page_of_a_stuck_job_queues_nothing(
+    transactional_db,
+    world,
+    client,
+    settings,
+    media,
+    redis_url,  # noqa: F811
+):
+    import datetime
+
     import redis
 
     settings.DVK_IMPORT_BACKGROUND_ROWS = 2
-    client.force_login(world.officer_a)
-    client.post(
-        UPLOAD,
-        {
-            "campaign": world.campaign.pk,
-            "file": SimpleUploadedFile("b.xlsx", form(6)),
-            "mode": "draft",
-        },
-    )
-    job = ImportJob.objects.get()
-    client.post(reverse("models_registry:import_confirm", args=[job.pk]))
-    redis.Redis.from_url(redis_url).flushdb()  # the queued message is lost
+    job = confirmed_job_without_its_message(client, world, redis_url, rows=4)
+    stuck_since = job.queued_at - datetime.timedelta(hours=1)
+    ImportJob.objects.filter(pk=job.pk).update(queued_at=stuck_since)
+
+    for _ in range(3):
+        page = client.get(reverse("models_registry:import_progress", args=[job.pk]))
+        assert page.status_code == 200 and 'id="rows-total">4<' in page.content.decode()
+
+    assert redis.Redis.from_url(redis_url).dbsize() == 0  # no message, no queue
     job.refresh_from_db()
-
-    # The progress page finds the job stale and queues it again.
-    assert import_job_nudge(job=job, stale_after=0) is True
-
-    worker_factory(DJANGO_MEDIA_ROOT=str(media))
-    wait_until(lambda: ImportJob.objects.get(pk=job.pk).status == ImportStatus.DONE)
-    assert Initiative.objects.filter(name__startswith="Mô hình nền").count() == 6
+    assert (job.status, job.queued_at) == (ImportStatus.PENDING, stuck_since)
+    # What the page left alone, the sweep takes: once, however often it runs.
+    assert import_jobs_requeue() == [job.pk]
+    assert import_jobs_requeue() == []
+    assert redis.Redis.from_url(redis_url).llen("celery") == 1
 
 
 def test_a_small_import_answers_at_once(world, client, db):
@@ -141,7 +182,7 @@ def test_a_small_import_answers_at_once(world, client, db):
 def test_progress_is_published_while_the_import_transaction_is_still_open(transactional_db, world):
     from django.db import transaction
 
-    from models_registry.services.excel_import import _ProgressWriter
+    from models_registry.services.bieu_mau.jobs import _ProgressWriter
 
     job = ImportJob.objects.create(
         created_by=world.officer_a,
@@ -165,7 +206,7 @@ def test_progress_is_published_while_the_import_transaction_is_still_open(transa
     assert job.rows_done == 100
 
 
-def job_in(world, status, **result) -> ImportJob:
+def job_in(world, status, **moments) -> ImportJob:
     return ImportJob.objects.create(
         created_by=world.officer_a,
         campaign=world.campaign,
@@ -173,22 +214,28 @@ def job_in(world, status, **result) -> ImportJob:
         original_name="x.xlsx",
         rows_total=500,
         status=status,
-        result=result,
+        **moments,
     )
 
 
-def ago(**delta) -> str:
+def ago(**delta):
     import datetime
 
     from django.utils import timezone
 
-    return (timezone.now() - datetime.timedelta(**delta)).isoformat()
+    return timezone.now() - datetime.timedelta(**delta)
 
 
 def test_a_job_left_running_by_a_dead_worker_is_marked_failed_not_run_again(world, client):
-    job = job_in(world, ImportStatus.RUNNING, confirmed_at=ago(hours=2), started_at=ago(hours=2))
+    job = job_in(
+        world,
+        ImportStatus.RUNNING,
+        confirmed_at=ago(hours=2),
+        queued_at=ago(hours=2),
+        started_at=ago(hours=2),
+    )
 
-    assert import_job_nudge(job=job) is False
+    assert import_jobs_requeue() == []
 
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and job.finished_at
@@ -197,22 +244,25 @@ def test_a_job_left_running_by_a_dead_worker_is_marked_failed_not_run_again(worl
     assert "Lượt nhập bị gián đoạn; không có hồ sơ nào được tạo." in page
 
 
-def test_a_running_job_and_a_recently_nudged_job_are_left_alone(world):
+def test_a_running_job_and_a_recently_queued_job_are_left_alone(world):
     running = job_in(
-        world, ImportStatus.RUNNING, confirmed_at=ago(minutes=5), started_at=ago(minutes=5)
+        world,
+        ImportStatus.RUNNING,
+        confirmed_at=ago(minutes=5),
+        queued_at=ago(minutes=5),
+        started_at=ago(minutes=5),
     )
     nudged = job_in(
-        world, ImportStatus.PENDING, confirmed_at=ago(minutes=5), nudged_at=ago(seconds=10)
+        world, ImportStatus.PENDING, confirmed_at=ago(minutes=5), queued_at=ago(seconds=10)
     )
 
-    assert import_job_nudge(job=running) is False
-    assert import_job_nudge(job=nudged) is False
+    assert import_jobs_requeue() == []
 
     running.refresh_from_db()
-    stamp = nudged.result["nudged_at"]
+    stamp = nudged.queued_at
     nudged.refresh_from_db()
     assert running.status == ImportStatus.RUNNING
-    assert nudged.result["nudged_at"] == stamp  # not queued again yet
+    assert nudged.queued_at == stamp  # not queued again yet
 
 
 def test_confirming_a_large_import_while_the_broker_is_down_still_answers(
@@ -238,5 +288,5 @@ def test_confirming_a_large_import_while_the_broker_is_down_still_answers(
 
     assert response["Location"] == reverse("models_registry:import_progress", args=[job.pk])
     job.refresh_from_db()
-    assert job.status == ImportStatus.PENDING and "confirmed_at" in job.result
+    assert job.status == ImportStatus.PENDING and job.confirmed_at is not None
     assert Initiative.objects.count() == 0

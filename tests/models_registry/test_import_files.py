@@ -13,8 +13,7 @@ from defusedxml import DefusedXmlException
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from models_registry.models import ImportJob, Initiative
-from models_registry.services import excel_import as ei
-from models_registry.services.excel_import import ImportFileError, import_job_create
+from models_registry.services.bieu_mau import ImportFileError, import_job_create, parse, safety
 
 from .bieu_mau import Row, form_xlsx, rewrite_member
 
@@ -107,7 +106,7 @@ def zeros(megabytes: int):
 def test_a_file_that_is_not_an_xlsx_is_refused(world):
     message, peak = refuse(world, b"%PDF-1.7\n" + b"0" * 50_000, name="ke-hoach.pdf")
 
-    assert message == ei.NOT_XLSX.format(name="ke-hoach.pdf")
+    assert message == safety.NOT_XLSX.format(name="ke-hoach.pdf")
     assert peak < MEMORY_BOUND
 
 
@@ -122,7 +121,7 @@ def test_an_excel_97_file_is_refused_with_advice(world):
 
     message, _ = refuse(world, ole, name="bieu-mau.xls")
 
-    assert message == ei.LEGACY_XLS.format(name="bieu-mau.xls")
+    assert message == safety.LEGACY_XLS.format(name="bieu-mau.xls")
 
 
 def test_a_password_protected_workbook_is_refused(world):
@@ -146,7 +145,7 @@ def test_a_truncated_workbook_is_refused_as_damaged(world):
 
     message, _ = refuse(world, data[: len(data) // 2])
 
-    assert message == ei.CORRUPT.format(name="bieu-mau.xlsx")
+    assert message == safety.CORRUPT.format(name="bieu-mau.xlsx")
 
 
 def test_a_workbook_with_a_damaged_part_is_refused_as_damaged(world):
@@ -156,7 +155,7 @@ def test_a_workbook_with_a_damaged_part_is_refused_as_damaged(world):
 
     message, _ = refuse(world, bytes(data))
 
-    assert message == ei.CORRUPT.format(name="bieu-mau.xlsx")
+    assert message == safety.CORRUPT.format(name="bieu-mau.xlsx")
 
 
 def test_a_zip_that_holds_no_workbook_is_refused(world):
@@ -166,13 +165,13 @@ def test_a_zip_that_holds_no_workbook_is_refused(world):
 
     message, _ = refuse(world, out.getvalue(), name="cong-van.docx")
 
-    assert message == ei.NOT_A_WORKBOOK.format(name="cong-van.docx")
+    assert message == safety.NOT_A_WORKBOOK.format(name="cong-van.docx")
 
 
 def test_an_empty_file_is_refused(world):
     message, _ = refuse(world, b"")
 
-    assert message == ei.EMPTY_FILE.format(name="bieu-mau.xlsx")
+    assert message == safety.EMPTY_FILE.format(name="bieu-mau.xlsx")
 
 
 def test_a_zip_bomb_is_refused_by_its_ratio_before_anything_is_inflated(world):
@@ -203,7 +202,7 @@ def test_a_zip_lying_about_its_sizes_is_never_inflated_past_what_it_declares(wor
 
     message, peak = refuse(world, bomb)
 
-    assert message == ei.CORRUPT.format(name="bieu-mau.xlsx")
+    assert message == safety.CORRUPT.format(name="bieu-mau.xlsx")
     assert peak < MEMORY_BOUND
 
 
@@ -242,7 +241,7 @@ def test_xml_attacks_in_any_part_of_the_workbook_are_refused(world, member, xml)
 
     message, peak = refuse(world, data)
 
-    assert message == ei.UNSAFE_XML.format(name="bieu-mau.xlsx")
+    assert message == safety.UNSAFE_XML.format(name="bieu-mau.xlsx")
     assert peak < MEMORY_BOUND
 
 
@@ -269,13 +268,13 @@ def test_a_workbook_without_the_form_headers_is_refused(world):
 
     message, _ = refuse(world, out.getvalue())
 
-    assert message == ei.NO_HEADERS.format(name="bieu-mau.xlsx")
+    assert message == parse.NO_HEADERS.format(name="bieu-mau.xlsx")
 
 
 def test_a_form_without_any_row_is_refused(world):
     message, _ = refuse(world, form_xlsx([]))
 
-    assert message == ei.NO_ROWS
+    assert message == parse.NO_ROWS
 
 
 def test_an_upload_over_the_size_limit_is_refused(world, settings):
@@ -294,4 +293,4 @@ def test_a_form_longer_than_the_row_limit_is_refused(world, settings):
 
     message, _ = refuse(world, form_xlsx([Row(name=f"Mô hình {i}") for i in range(6)]))
 
-    assert message == ei.TOO_MANY_ROWS.format(limit=5)
+    assert message == parse.TOO_MANY_ROWS.format(limit=5)

@@ -9,13 +9,15 @@ import json
 import pytest
 
 from models_registry.models import Field, Initiative, RecognitionLevel, Subject
-from models_registry.services import excel_import as ei
-from models_registry.services.excel_import import (
+from models_registry.services.bieu_mau import (
     Action,
     ImportFileError,
+    parse,
     registration_import_apply,
     registration_import_plan,
+    results,
 )
+from models_registry.services.bieu_mau.plan import NO_LEVEL
 from models_registry.services.initiatives import deadline_extension_grant
 from units.models import Unit
 from workflow.lifecycle import State
@@ -150,10 +152,10 @@ def test_the_form_with_errors_creates_nothing_and_reports_exactly_its_six_proble
     # Row 1 is the first data row; the sheet row is given too (the headers end on row 8).
     assert [p.sheet_row for p in outcome.problems] == [e["row"] + 8 for e in expected["errors"]]
     messages = [p.message for p in outcome.problems]
-    assert messages[0] == ei.NAME_EMPTY
+    assert messages[0] == parse.NAME_EMPTY
     assert messages[1].startswith("Thời gian kết thúc (01/03/2023) trước")
     assert "Phòng Không Tồn Tại" in messages[2] and "Có phải là" in messages[2]
-    assert messages[3] == ei.NO_FIELD_MARKED
+    assert messages[3] == parse.NO_FIELD_MARKED
     assert "Cấp cơ sở" in messages[4] and "Cấp huyện, thành phố" in messages[4]
     assert "sau Tết" in messages[5]
     assert len(plan(d.officer, d.campaign, CO_LOI.read_bytes()).rows) == expected["rows_in_file"]
@@ -167,7 +169,7 @@ def test_submitting_after_the_deadline_is_refused_row_by_row_and_nothing_is_crea
     assert not outcome.ok and outcome.created == []
     assert Initiative.objects.count() == before
     assert [p.row for p in outcome.problems] == [1, 2, 3, 4, 5, 6]
-    assert {p.column for p in outcome.problems} == {ei.WHOLE_ROW}
+    assert {p.column for p in outcome.problems} == {results.WHOLE_ROW}
     assert all("Đã quá hạn đăng ký (06/03/2023)" in p.message for p in outcome.problems)
 
 
@@ -364,7 +366,7 @@ def test_marks_in_both_subject_columns_are_an_error_at_the_field_columns(d):
     outcome = apply(d.officer, d.campaign, form_xlsx(rows))
 
     assert where(outcome.problems) == [(1, "Lĩnh vực")]
-    assert outcome.problems[0].message == ei.BOTH_SUBJECTS
+    assert outcome.problems[0].message == parse.BOTH_SUBJECTS
     assert outcome.problems[0].letter == "E–L"
 
 
@@ -388,7 +390,7 @@ def test_an_odd_mark_an_impossible_date_and_a_misspelt_unit_are_reported_at_thei
     assert "Ô E9" in odd.message and "có?" in odd.message
     assert impossible.message == "Ngày “31/02/2023” không có thật."
     assert "Có phải là" in unit.message and "UBND phường Đông Ngàn" in unit.message
-    assert level.message == ei.NO_LEVEL
+    assert level.message == NO_LEVEL
     assert Initiative.objects.filter(name__in=[r.name for r in rows]).count() == 0
 
 

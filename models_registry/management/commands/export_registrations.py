@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from models_registry.filters import InitiativeFilter
 from models_registry.models import Campaign
-from models_registry.services.excel_export import registrations_export
+from models_registry.services.bieu_mau import registrations_export
 from units.selectors import unit_match
 from units.text import fold
 from workflow.errors import WorkflowError

@@ -10,7 +10,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from models_registry.models import Campaign
-from models_registry.services.excel_import import (
+from models_registry.services.bieu_mau import (
     ImportPlan,
     registration_import_apply,
     registration_import_plan,

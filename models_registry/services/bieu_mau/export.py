@@ -26,8 +26,8 @@ from units.models import Unit
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role
 
-from ..models import FIELD_FLAGS, Campaign, Initiative, RecognitionLevel, Subject
-from . import form_layout as F
+from ...models import FIELD_FLAGS, Campaign, Initiative, RecognitionLevel, Subject
+from . import layout as F
 
 # A cell starting with one of these would be a formula (or DDE) to a spreadsheet that
 # re-reads the text; such cells also get Excel's "quote prefix" so an edit keeps them text.
@@ -131,7 +131,7 @@ def _excel_text(value: str | None) -> str:
 
 # Excel's own escapes for what XML 1.0 cannot carry (a control character becomes
 # _xHHHH_, and a literal "_xHHHH_" gets its underscore escaped as _x005F_); the import
-# decodes them back (excel_import._text).
+# decodes them back (parse._text).
 _ESCAPE_LITERAL = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from units.text import fold
 
-from ..models import Field, Subject
+from ...models import Field, Subject
 
 # Canonical column names: the import reports problems under these, the export writes them.
 COL_STT = "Số TT"
