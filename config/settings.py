@@ -5,36 +5,30 @@ filesystem broker, e-mails written to files. Production sets ``DJANGO_PRODUCTION
 and supplies the secrets; ``manage.py check --deploy`` then reports nothing.
 """
 
-import os
 from pathlib import Path
 
 import dj_database_url
 
+from config.env import env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("DVK_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = env.path("DVK_VAR_DIR", BASE_DIR / "var")
 
+PRODUCTION = env.bool("DJANGO_PRODUCTION", False)
+DEBUG = env.bool("DJANGO_DEBUG", False)
 
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(int(default))).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-PRODUCTION = env_bool("DJANGO_PRODUCTION")
-DEBUG = env_bool("DJANGO_DEBUG")
-
-if PRODUCTION:
-    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
-else:
-    SECRET_KEY = os.environ.get(
+# In production the key must be given: unset, settings fail to load (KeyError).
+SECRET_KEY = (
+    env.str("DJANGO_SECRET_KEY")
+    if PRODUCTION
+    else env.str(
         "DJANGO_SECRET_KEY", "embedded-default-only-never-in-production-7f3c9a1e5b2d4f6a8c0e"
     )
+)
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,13 +86,13 @@ TEMPLATES = [
     },
 ]
 
-if "DATABASE_URL" not in os.environ:
+# Lower case: not a setting, so the URL's password never shows on a debug page.
+_database_url = env.url("DATABASE_URL", None)
+if _database_url is None:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _database_url = f"sqlite:///{VAR_DIR / 'dvk.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dvk.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-    )
+    "default": dj_database_url.parse(_database_url, conn_max_age=env.int("DB_CONN_MAX_AGE", 60))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the embedded database: wait for a
@@ -115,7 +109,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # costs more than running it, and the data lives in memory, where the default random
     # page cost (4, for spinning disks) makes the planner scan a table instead of
     # following an index (bench/dashboard.py: 370 ms → 40 ms for a province's list).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str(
         "DB_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1"
     )
 
@@ -136,7 +130,7 @@ LOGIN_REDIRECT_URL = "models_registry:initiative_list"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: five failures lock the username from that address for 30 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -150,7 +144,7 @@ USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", VAR_DIR / "static")
 # Outside production WhiteNoise serves straight from the apps' static folders, so the
 # embedded default and the browser tests need no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
@@ -167,7 +161,7 @@ STORAGES = {
     },
 }
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", VAR_DIR / "media")
 
 # Which concrete model the workflow engine drives (see workflow/models.py).
 WORKFLOW_CASE_MODEL = "models_registry.Initiative"
@@ -175,20 +169,18 @@ WORKFLOW_CASE_MODEL = "models_registry.Initiative"
 CASES_PER_PAGE = 25
 
 # Progress report attachments (models_registry/services/progress.py): per file and per report.
-PROGRESS_ATTACHMENT_MAX_BYTES = int(
-    os.environ.get("PROGRESS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-)
-PROGRESS_ATTACHMENT_MAX_FILES = int(os.environ.get("PROGRESS_ATTACHMENT_MAX_FILES", "5"))
+PROGRESS_ATTACHMENT_MAX_BYTES = env.int("PROGRESS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+PROGRESS_ATTACHMENT_MAX_FILES = env.int("PROGRESS_ATTACHMENT_MAX_FILES", 5)
 
 # Inspections (issue 5): the "to inspect" page proposes models ending within this many
 # days; visit photos and PDFs are refused above this size.
-INSPECTION_DUE_WITHIN_DAYS = int(os.environ.get("INSPECTION_DUE_WITHIN_DAYS", "30"))
-INSPECTION_UPLOAD_MAX_BYTES = int(os.environ.get("INSPECTION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+INSPECTION_DUE_WITHIN_DAYS = env.int("INSPECTION_DUE_WITHIN_DAYS", 30)
+INSPECTION_UPLOAD_MAX_BYTES = env.int("INSPECTION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
@@ -202,7 +194,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
@@ -211,15 +203,14 @@ LOGGING = {
 # embedded default needs no server. ONE beat only: `make run` embeds it in the single
 # worker (-B); docker-compose runs it as its own one-replica service.
 _BROKER_DIR = VAR_DIR / "broker"
-CELERY_BROKER_URL = (
-    os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ("filesystem://")
-)
+# An empty value counts as unset here, as for EMAIL_BACKEND and EMAIL_HOST below.
+CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", "") or env.url("REDIS_URL", "") or "filesystem://"
 # Redis hands an unacknowledged message to another worker after this many seconds;
 # every countdown (retry backoff) and every task stays well below it.
-CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", 3600)
 # Publishing from a web request must fail fast when the broker is down: the outbox row
 # stays pending and the flush publishes it later.
-CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -238,7 +229,7 @@ else:
         "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
         # A Redis that accepts connections but does not answer costs a request at most
         # this long, once: notifications_publish then stops trying for a while.
-        "socket_timeout": float(os.environ.get("CELERY_BROKER_SOCKET_TIMEOUT", "5")),
+        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", 5),
         "max_retries": 0,
     }
 CELERY_TIMEZONE = TIME_ZONE
@@ -250,47 +241,45 @@ CELERY_RESULT_BACKEND = None
 # Early acknowledgement (the default): the outbox row, not the message, carries the
 # work; a message lost with its worker is made good by the flush (notifications/tasks.py).
 CELERY_TASK_ACKS_LATE = False
-CELERY_WORKER_PREFETCH_MULTIPLIER = int(os.environ.get("CELERY_WORKER_PREFETCH_MULTIPLIER", "4"))
-CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "120"))
-CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "180"))
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", 4)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "") or (
     "django.core.mail.backends.smtp.EmailBackend"
-    if os.environ.get("EMAIL_HOST")
+    if env.str("EMAIL_HOST", "")
     else "django.core.mail.backends.filebased.EmailBackend"
 )
-EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "emails"))
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", VAR_DIR / "emails")
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", False)
 # A mail server that does not answer must not hold a worker past its time limit.
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
-DEFAULT_FROM_EMAIL = os.environ.get(
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", "Ban Chỉ đạo “Dân vận khéo” <khong-tra-loi@dvk.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-NOTIFICATIONS_MESSAGE_ID_DOMAIN = os.environ.get("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "")
-NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "")
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
 # Retry n waits a random time in [d/2, d], d = BACKOFF * 2**(n-1), capped at BACKOFF_MAX:
 # 10 s, 20 s, 40 s, ... 5 min, far below CELERY_VISIBILITY_TIMEOUT.
-NOTIFICATIONS_RETRY_BACKOFF = float(os.environ.get("NOTIFICATIONS_RETRY_BACKOFF", "10"))
-NOTIFICATIONS_RETRY_BACKOFF_MAX = float(os.environ.get("NOTIFICATIONS_RETRY_BACKOFF_MAX", "300"))
+NOTIFICATIONS_RETRY_BACKOFF = env.float("NOTIFICATIONS_RETRY_BACKOFF", 10)
+NOTIFICATIONS_RETRY_BACKOFF_MAX = env.float("NOTIFICATIONS_RETRY_BACKOFF_MAX", 300)
 # A row left in SENDING this long belongs to a dead worker: the flush takes it back.
 # Longer than EMAIL_TIMEOUT and the task time limit, so a slow live send is never doubled.
-NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
-NOTIFICATIONS_FLUSH_GRACE_SECONDS = int(os.environ.get("NOTIFICATIONS_FLUSH_GRACE_SECONDS", "30"))
-NOTIFICATIONS_FLUSH_BATCH = int(os.environ.get("NOTIFICATIONS_FLUSH_BATCH", "1000"))
-NOTIFICATIONS_FLUSH_EVERY = float(os.environ.get("NOTIFICATIONS_FLUSH_EVERY", "60"))
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", 300)
+NOTIFICATIONS_FLUSH_GRACE_SECONDS = env.int("NOTIFICATIONS_FLUSH_GRACE_SECONDS", 30)
+NOTIFICATIONS_FLUSH_BATCH = env.int("NOTIFICATIONS_FLUSH_BATCH", 1000)
+NOTIFICATIONS_FLUSH_EVERY = env.float("NOTIFICATIONS_FLUSH_EVERY", 60)
 # After a failed publish, skip the broker for this long (rows wait for the flush).
-NOTIFICATIONS_PUBLISH_PAUSE_SECONDS = float(
-    os.environ.get("NOTIFICATIONS_PUBLISH_PAUSE_SECONDS", "30")
-)
+NOTIFICATIONS_PUBLISH_PAUSE_SECONDS = env.float("NOTIFICATIONS_PUBLISH_PAUSE_SECONDS", 30)
 
 _LONGEST_WAIT = max(
     NOTIFICATIONS_RETRY_BACKOFF_MAX, CELERY_TASK_TIME_LIMIT, NOTIFICATIONS_LEASE_SECONDS
