@@ -289,7 +289,7 @@ if CELERY_VISIBILITY_TIMEOUT < 2 * _LONGEST_WAIT:
 
 # Every this many seconds the beat looks for biểu mẫu imports nobody runs; a confirmed
 # job still waiting this long after it was queued is queued again.
-DVK_IMPORT_REQUEUE_EVERY = float(os.environ.get("DVK_IMPORT_REQUEUE_EVERY", "60"))
+DVK_IMPORT_REQUEUE_EVERY = env.float("DVK_IMPORT_REQUEUE_EVERY", 60)
 
 from celery.schedules import crontab  # noqa: E402  (only the beat schedule needs it)
 

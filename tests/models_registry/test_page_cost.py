@@ -31,7 +31,7 @@ from .dashboard_data import many_cases
 TRICKY = "Đông Ngàn & <Tam Sơn> \"P. 1\" 'x'"
 TRICKY_HTML = "Đông Ngàn &amp; &lt;Tam Sơn&gt; &quot;P. 1&quot; &#x27;x&#x27;"
 LIST = reverse("models_registry:initiative_list")
-DASHBOARD = reverse("models_registry:dashboard")
+DASHBOARD = reverse("dashboards:dashboard")
 
 # --- the list's rows -------------------------------------------------------------------
 
