@@ -1,4 +1,4 @@
-"""Helpers for the biểu mẫu tests: the shared fixtures, the demo data, and forms built
+"""Helpers for the biểu mẫu tests: the fixtures in tests/fixtures, the demo data, and forms built
 the way units fill them (letterhead, title lines, two merged header rows, "..." and
 "Tổng" rows), with knobs for the variations seen in real copies."""
 
@@ -17,7 +17,7 @@ from django.test import override_settings
 from models_registry.demo import seed_demo
 from models_registry.models import Campaign
 
-FIXTURES = Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "bieu-mau"
+FIXTURES = Path(settings.BASE_DIR) / "tests" / "fixtures" / "bieu-mau"
 DONG_NGAN = FIXTURES / "dang-ky-2023-dong-ngan.xlsx"
 CO_LOI = FIXTURES / "dang-ky-2023-co-loi.xlsx"
 CO_LOI_EXPECTED = FIXTURES / "dang-ky-2023-co-loi.expected.json"
