@@ -10,7 +10,7 @@ from .factories import build_world, make_draft
 def pytest_configure(config):
     # Every test runs on the real services. `make test` starts private ones when
     # DATABASE_URL / REDIS_URL are unset (scripts/test-services.sh); the embedded SQLite
-    # default has smoke tests of its own, run in a child process (tests/test_embedded.py).
+    # default has smoke tests of its own, run in child processes (tests/test_embedded_sqlite.py).
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" not in engine:
         raise pytest.UsageError(
