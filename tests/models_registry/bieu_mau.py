@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 
-from models_registry.demo import seed_demo
 from models_registry.models import Campaign
+from tests.demo_data import demo_load
 
 FIXTURES = Path(settings.BASE_DIR) / "tests" / "fixtures" / "bieu-mau"
 DONG_NGAN = FIXTURES / "dang-ky-2023-dong-ngan.xlsx"
@@ -52,7 +52,7 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def demo() -> Demo:
-    seed_demo()
+    demo_load()
     users = get_user_model().objects
     return Demo(
         campaign=Campaign.objects.get(year=2023),
