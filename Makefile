@@ -1,7 +1,9 @@
 # One command to run the app on its embedded default, one to pass the tests.
 #   make run    venv + dependencies + database + demo data, then web, worker and beat
 #               together (one command; Ctrl-C stops all three)
-#   make test   venv + dependencies + browser, then ruff and the whole pytest suite
+#   make test   venv + dependencies + browser, then ruff and the whole pytest suite on
+#               PostgreSQL and Redis: DATABASE_URL/REDIS_URL when set, otherwise private
+#               throwaway servers (scripts/test-services.sh installs, starts and removes them)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -35,7 +37,7 @@ lint: setup
 
 test: setup browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	scripts/test-services.sh $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -8,13 +8,20 @@ from .factories import build_world, make_draft
 
 
 def pytest_configure(config):
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        engine = settings.DATABASES["default"]["ENGINE"]
-        if "postgresql" not in engine:
-            raise pytest.UsageError(
-                "REQUIRE_SERVICES=1 but DATABASE_URL does not point at PostgreSQL "
-                f"(engine: {engine}); refusing to run the suite on a stand-in."
-            )
+    # Every test runs on the real services. `make test` starts private ones when
+    # DATABASE_URL / REDIS_URL are unset (scripts/test-services.sh); the embedded SQLite
+    # default has smoke tests of its own, run in child processes (tests/test_embedded_sqlite.py).
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        raise pytest.UsageError(
+            f"The suite runs on PostgreSQL, but DATABASE_URL does not name one (engine: "
+            f"{engine}). Run `make test`, or scripts/test-services.sh .venv/bin/pytest …"
+        )
+    if not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError(
+            "The suite needs Redis, but REDIS_URL is not set. Run `make test`, or "
+            "scripts/test-services.sh .venv/bin/pytest …"
+        )
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from inspections.exports import results_xlsx
 from inspections.models import Criterion, Inspection
 from inspections.services.criteria import criterion_create, criterion_delete, criterion_update
 from models_registry.models import Campaign, Initiative
+from tests.demo_data import demo_load
 from workflow.errors import WorkflowError
 from workflow.lifecycle import State
 
@@ -167,7 +168,7 @@ class TestCriteria:
 def test_the_demo_has_the_criteria_and_inspected_cases_and_can_run_twice():
     from demo.registry import seed_demo
 
-    seed_demo()
+    demo_load()
     for year in (2022, 2023):
         campaign = Campaign.objects.get(year=year)
         for subject in ("collective", "individual"):

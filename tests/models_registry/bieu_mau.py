@@ -1,4 +1,4 @@
-"""Helpers for the biểu mẫu tests: the shared fixtures, the demo data, and forms built
+"""Helpers for the biểu mẫu tests: the fixtures in tests/fixtures, the demo data, and forms built
 the way units fill them (letterhead, title lines, two merged header rows, "..." and
 "Tổng" rows), with knobs for the variations seen in real copies."""
 
@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 
-from demo.registry import seed_demo
 from models_registry.models import Campaign
+from tests.demo_data import demo_load
 
-FIXTURES = Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "bieu-mau"
+FIXTURES = Path(settings.BASE_DIR) / "tests" / "fixtures" / "bieu-mau"
 DONG_NGAN = FIXTURES / "dang-ky-2023-dong-ngan.xlsx"
 CO_LOI = FIXTURES / "dang-ky-2023-co-loi.xlsx"
 CO_LOI_EXPECTED = FIXTURES / "dang-ky-2023-co-loi.expected.json"
@@ -52,7 +52,7 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def demo() -> Demo:
-    seed_demo()
+    demo_load()
     users = get_user_model().objects
     return Demo(
         campaign=Campaign.objects.get(year=2023),

@@ -8,11 +8,11 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from models_registry.conditions import Attention, Stage
+from tests.demo_data import demo_load
 from tests.factories import make_user
 from units.models import Unit
 from workflow.lifecycle import Role, State
@@ -101,7 +101,7 @@ def test_every_number_of_each_role_equals_the_list_it_links_to(client, world, bu
 
 @pytest.mark.django_db
 def test_every_number_equals_its_list_on_the_demo_data(client):
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_load()
     users = get_user_model().objects
     ward = Unit.objects.get(name="Đảng ủy phường Đông Ngàn")
     total = 0

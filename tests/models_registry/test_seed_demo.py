@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from models_registry.models import Campaign, Initiative, RecognitionLevel
+from tests.demo_data import demo_load
 from units.models import Membership, Unit
 from workflow.lifecycle import State
 from workflow.models import TransitionLog
@@ -37,7 +38,7 @@ def test_seed_demo_twice_leaves_the_same_data_as_once(db):
 
 
 def test_the_demo_is_tu_son_2023(db):
-    call_command("seed_demo", stdout=StringIO())
+    demo_load()
     wards = Unit.objects.filter(name__startswith="Đảng ủy phường")
     assert wards.count() == 12
     assert Unit.objects.filter(parent__in=wards).count() == 12 * 7

@@ -37,10 +37,6 @@ from workflow.services import transition_apply
 
 from .dashboard_data import build_cases
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the tally is kept on PostgreSQL only"
-)
-
 TODAY = datetime.date(2023, 12, 15)
 
 

@@ -13,9 +13,9 @@ import redis
 from django.core.management import call_command
 from django.utils import timezone
 
-from demo.registry import seed_demo
 from models_registry.models import Campaign, Initiative
 from notifications.models import Notification, Status
+from tests.demo_data import demo_load
 from units.models import Membership, Unit
 from workflow.lifecycle import Role, State
 
@@ -70,7 +70,7 @@ def delivered_since(smtp, *, before: int, since: datetime.datetime):
 
 
 def test_run_deadlines_on_the_demo_sends_the_right_reminders_once(redis_url, smtp, worker_factory):
-    seed_demo()
+    demo_load()
     # The demo's own notices (its submissions) stay queued out of this test's way.
     redis.Redis.from_url(redis_url).flushdb()
     worker_factory()

@@ -7,6 +7,7 @@ import pytest
 from committees.models import Committee, RecognitionDecision, RoundOutcome, RoundStatus, VoteRound
 from demo.registry import seed_demo
 from models_registry.models import Initiative
+from tests.demo_data import demo_load
 from workflow.lifecycle import State
 
 
@@ -24,7 +25,7 @@ def snapshot():
 
 
 def test_the_demo_committees_have_decided_some_cases_in_both_years(db):
-    seed_demo()
+    demo_load()
     committees = Committee.objects.select_related("chair", "level__campaign")
     assert sorted((c.level.campaign.year, c.level.rank) for c in committees) == [
         (2022, 1), (2022, 2), (2023, 1), (2023, 2),
