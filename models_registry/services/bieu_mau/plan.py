@@ -6,12 +6,12 @@ import datetime
 
 from django.utils import timezone
 
-from units.access import roles_of_user, units_for_officer
+from units.access import is_secretariat, units_for_officer
 from units.models import Unit
 from units.selectors import unit_match
 from units.text import fold
 from workflow.errors import WorkflowError
-from workflow.lifecycle import Role, State
+from workflow.lifecycle import State
 
 from ...models import Campaign, Initiative
 from . import layout as F
@@ -38,7 +38,7 @@ NOT_ALLOWED = "Chỉ cán bộ đơn vị và Ban Dân vận mới nhập đư�
 
 def _import_scope(actor) -> set[int] | None:
     """The unit ids ``actor`` may import for; None means every unit (the Ban Dân vận)."""
-    if actor.is_superuser or Role.SECRETARIAT in roles_of_user(actor):
+    if is_secretariat(actor):
         return None
     return set(units_for_officer(actor).values_list("pk", flat=True))
 
