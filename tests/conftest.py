@@ -5,6 +5,7 @@ from django.conf import settings
 
 from .browser import browser, page, phone_page  # noqa: F401  (fixtures for every folder)
 from .factories import build_world, make_draft
+from .shared_services import _module_worker, _smtp_server  # noqa: F401  (every folder)
 
 
 def pytest_configure(config):

@@ -15,16 +15,7 @@ from config.celery import app as celery_app
 from models_registry.services.initiatives import deadline_extension_grant
 from notifications.services import publish_pause_reset
 
-from .harness import SmtpSink, WorkerProcess, database_url, worker_env
-
-# Small numbers so that retries, leases and flushes happen within a test.
-WORKER_SETTINGS = {
-    "NOTIFICATIONS_RETRY_BACKOFF": "0.4",
-    "NOTIFICATIONS_RETRY_BACKOFF_MAX": "1.5",
-    "NOTIFICATIONS_MAX_ATTEMPTS": "30",
-    "NOTIFICATIONS_LEASE_SECONDS": "2",
-    "NOTIFICATIONS_FLUSH_GRACE_SECONDS": "0",
-}
+from .harness import WORKER_SETTINGS, WorkerProcess, database_url, worker_env
 
 
 @pytest.fixture
@@ -66,16 +57,18 @@ def broker_at(url: str):
 
 
 @pytest.fixture
-def smtp():
-    sink = SmtpSink().start()
-    yield sink
-    sink.release()
-    sink.stop()
+def smtp(_smtp_server):
+    """The module's SMTP server, as new for each test: nothing received, accepting."""
+    _smtp_server.reset()
+    yield _smtp_server
+    _smtp_server.release()
 
 
 @pytest.fixture
-def worker_factory(transactional_db, redis_url, smtp, tmp_path):
-    """Start Celery workers on the test database; every one is stopped at the end."""
+def worker_factory(transactional_db, redis_url, smtp, tmp_path, _module_worker):
+    """Start Celery workers on the test database; every one is stopped at the end. The
+    module's shared worker is stopped first: these tests must know which worker runs."""
+    _module_worker.stop()
     workers = []
 
     def start(**extra) -> WorkerProcess:
@@ -98,8 +91,13 @@ def worker_factory(transactional_db, redis_url, smtp, tmp_path):
 
 
 @pytest.fixture
-def worker(worker_factory):
-    return worker_factory()
+def worker(transactional_db, redis_url, smtp, _module_worker):
+    """The module's worker, on this test's (flushed) broker and SMTP server."""
+    if _module_worker.process is not None and _module_worker.process.poll() is not None:
+        _module_worker.stop()  # it died in an earlier test: start a new one
+    if _module_worker.process is None:
+        _module_worker.start()
+    return _module_worker
 
 
 @pytest.fixture

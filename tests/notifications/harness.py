@@ -25,6 +25,15 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 # aiosmtpd logs every SMTP command at INFO: too loud for test output.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
+# Small numbers so that retries, leases and flushes happen within a test.
+WORKER_SETTINGS = {
+    "NOTIFICATIONS_RETRY_BACKOFF": "0.4",
+    "NOTIFICATIONS_RETRY_BACKOFF_MAX": "1.5",
+    "NOTIFICATIONS_MAX_ATTEMPTS": "30",
+    "NOTIFICATIONS_LEASE_SECONDS": "2",
+    "NOTIFICATIONS_FLUSH_GRACE_SECONDS": "0",
+}
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -98,6 +107,17 @@ class SmtpSink:
         with self._lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
+
+    def reset(self) -> None:
+        """Back to a fresh server's state, on the same port, for the next test."""
+        self.release()  # a handler still holding gets its 451 and lets go
+        with self._lock:
+            self.received = []
+        self.mode = "accept"
+        self.held = threading.Event()
+        self._release = threading.Event()
+        if self._controller is None:
+            self.start()
 
     def start(self) -> "SmtpSink":
         self._controller = Controller(self, hostname=self.host, port=self.port)
