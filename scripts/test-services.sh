@@ -120,7 +120,9 @@ if [ "$need_redis" = 1 ]; then
   say "private Redis on 127.0.0.1:$REDIS_PORT"
 fi
 
-# Not exec: the trap must outlive the command to stop the servers.
+# Not exec: the trap must outlive the command to stop the servers. In the foreground,
+# so that Ctrl-C reaches pytest (which then stops its workers) and then this cleanup; a
+# signal sent to this script alone is acted on when the command has ended.
 status=0
 "$@" || status=$?
 exit "$status"
