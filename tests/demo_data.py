@@ -5,7 +5,7 @@ The first test that asks for it runs seed_demo in a transaction that is rolled b
 after keeping every table's rows (PostgreSQL's COPY). ``demo_load()`` puts exactly those
 rows back: inside a test's own transaction (rolled back with it) or committed, for
 tests that share the database with other processes. Whether seed_demo itself is
-idempotent and prints the logins is tested on a real seed (tests/models_registry/
+idempotent and prints the logins is tested on a real seed (tests/demo/
 test_seed_demo.py)."""
 
 from contextlib import ExitStack

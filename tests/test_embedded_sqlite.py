@@ -3,7 +3,7 @@ DATABASE_URL, no Redis. The suite itself runs on PostgreSQL, so each check runs 
 child process with a clean environment: migrate, seed_demo, each demo role logging in
 with its password and loading its main pages, then an import of the Đông Ngàn form
 through the pages and an export of the list.
-(The medians on SQLite: tests/models_registry/test_dashboard_sqlite.py.)"""
+(The medians on SQLite: tests/dashboards/test_dashboard_sqlite.py.)"""
 
 import json
 import os

@@ -7,6 +7,7 @@ import pytest
 
 from committees.models import RecognitionDecision, Vote
 from notifications.models import Notification, Status
+from tests.committees.committee_helpers import make_committee, make_inspected
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD
 from tests.notifications.conftest import (  # noqa: F401  (the real worker, broker and SMTP sink)
@@ -16,7 +17,6 @@ from tests.notifications.conftest import (  # noqa: F401  (the real worker, brok
     worker,
     worker_factory,
 )
-from tests.workflow.committee_helpers import make_committee, make_inspected
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

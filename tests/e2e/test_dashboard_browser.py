@@ -3,9 +3,9 @@ case list showing exactly that many cases — on a desktop and on a phone."""
 
 import pytest
 
+from tests.dashboards.dashboard_data import build_cases
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD
-from tests.models_registry.dashboard_data import build_cases
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -20,13 +20,12 @@ from dashboards.views import _ancestors
 from models_registry import filters
 from models_registry.filters import unit_options
 from models_registry.models import Campaign, Initiative
+from tests.dashboards.dashboard_data import many_cases
 from tests.factories import BEFORE_DEADLINE, make_draft
 from units.access import units_for_officer
 from units.models import Unit, UnitKind
 from workflow.lifecycle import State
 from workflow.services import transition_apply
-
-from .dashboard_data import many_cases
 
 TRICKY = "Đông Ngàn & <Tam Sơn> \"P. 1\" 'x'"
 TRICKY_HTML = "Đông Ngàn &amp; &lt;Tam Sơn&gt; &quot;P. 1&quot; &#x27;x&#x27;"
