@@ -136,6 +136,8 @@ class UnitChoiceIterator(ModelChoiceIterator):
 class UnitSelect(forms.Select):
     """Keeps the chosen unit among the options even when the list was cut short."""
 
+    template_name = "models_registry/widgets/select.html"
+
     # pk (text) -> name of the unit the field last accepted: the form already read it.
     known: dict[str, str] | None = None
 
