@@ -102,7 +102,7 @@ NOT_STARTED = "Chưa đến ngày bắt đầu triển khai ({start})."
 LEVEL_UNKNOWN = "Cấp công nhận không thuộc kế hoạch của hồ sơ."
 LEVEL_ABOVE_TARGET = "Không thể công nhận ở cấp cao hơn cấp đã đăng ký."
 LEVEL_NOT_HIGHER = "Cấp nâng lên phải cao hơn cấp đã được công nhận."
-# Which cases a committee may vote on (workflow's committee_errors protocol).
+# Which cases a committee may vote on (the ``committee_errors`` that ``committees`` asks of a case).
 OUTSIDE_COMMITTEE = "Hồ sơ của “{unit}” không thuộc phạm vi xét của “{committee}”."
 OTHER_CAMPAIGN = "Hồ sơ thuộc kế hoạch năm {year}, không thuộc kế hoạch của hội đồng này."
 COMMITTEE_ABOVE_TARGET = (
