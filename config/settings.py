@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     # The layers are in pyproject.toml ([tool.importlinter]). This is the order of ready()
     # (guards, receivers and sweep rules register in it): the same as before the committee
     # had an app of its own (issue 12).
+    "audit",
     "workflow",
     "units",
     "models_registry",
