@@ -75,9 +75,7 @@ class RedisLock:
         if holder is not None and self._is_dead_local(holder.decode()):
             # A beat of this machine killed without its clean stop (SIGKILL, a container
             # restarted): no need to wait for its key to expire.
-            return bool(
-                client.eval(_TAKE_OVER, 1, LOCK_KEY, holder, self.token, self.ttl_ms)
-            )
+            return bool(client.eval(_TAKE_OVER, 1, LOCK_KEY, holder, self.token, self.ttl_ms))
         return False
 
     def _is_dead_local(self, holder: str) -> bool:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from notifications.models import Notification, Status
 from models_registry.models import Campaign, Initiative, RecognitionLevel, Subject
 from models_registry.services.initiatives import initiative_create
+from notifications.models import Notification, Status
 from units.models import Membership, Unit, UnitKind
 from units.text import fold
 from workflow.lifecycle import Role, State
