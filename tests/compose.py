@@ -111,3 +111,17 @@ class ComposeFile:
 
     def service(self, name: str) -> Service:
         return Service(name, self.data["services"][name], self.variables)
+
+
+try:
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+except ImportError:  # pragma: no cover  (Django is always there in the suite)
+    PBKDF2PasswordHasher = object
+
+
+class CheapPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """Django's own algorithm with few iterations, for the people a test makes in a
+    production-mode process: the stored hash carries its iteration count, so the web
+    checks it as any pbkdf2_sha256 hash (and upgrades it at the first sign-in)."""
+
+    iterations = 1000
