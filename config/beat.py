@@ -130,7 +130,7 @@ class LockedScheduler(PersistentScheduler):
     def __init__(self, *args, **kwargs) -> None:
         ttl = settings.DVK_BEAT_LOCK_TTL
         self.lock = RedisLock(ttl) if health.broker_is_redis() else FileLock()
-        self.holding = False
+        self.holding: bool | None = None  # unknown until the first tick: logged then
         super().__init__(*args, **kwargs)
         # Renew well within the TTL, however far away the next due task is.
         self.max_interval = min(self.max_interval, ttl / 3)
@@ -141,7 +141,7 @@ class LockedScheduler(PersistentScheduler):
         except Exception as exc:  # Redis down: do not schedule blind
             logger.warning("Beat lock unreachable, not scheduling: %s", exc)
             holding = False
-        if holding != self.holding:
+        if holding is not self.holding:
             if holding:
                 logger.info("Beat lock taken (%s): this beat schedules", self.lock.token)
             else:

@@ -62,7 +62,11 @@ class RequestLogMiddleware:
                 request.get_full_path()[:300],
                 status,
                 duration_ms,
-                extra={"duration_ms": round(duration_ms, 1), "status_code": status},
+                extra={
+                    "request_id": request_id,
+                    "duration_ms": round(duration_ms, 1),
+                    "status_code": status,
+                },
             )
             request_id_var.reset(token)
 
