@@ -59,7 +59,7 @@ class RequestLogMiddleware:
                 level,
                 "%s %s %s %.1fms",
                 request.method,
-                request.get_full_path()[:300],
+                request.path[:300],
                 status,
                 duration_ms,
                 extra={

@@ -14,8 +14,9 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from config.beat import LOCK_KEY
-from tests.notifications.harness import BASE_DIR, database_url
+from config.beat import LOCK_KEY, FileLock, LockedScheduler
+from config.celery import app as celery_app
+from tests.notifications.harness import BASE_DIR, database_url, free_port
 
 SENT = "Sending due task heartbeat"
 CELERY_BEAT = [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "info"]
@@ -127,3 +128,25 @@ def test_a_beat_killed_on_this_machine_is_replaced_without_waiting_for_its_lock(
     assert "stands by" not in second.log()
     assert f":{second.process.pid}:" in client.get(LOCK_KEY).decode()
     assert settings.CELERY_BEAT_SCHEDULER == "config.beat:LockedScheduler"
+
+
+def test_on_the_filesystem_broker_the_lock_is_a_file_lock(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    first, second = FileLock(), FileLock()
+    assert first.acquire_or_renew() and first.acquire_or_renew()
+    assert not second.acquire_or_renew()
+    first.release()
+    assert second.acquire_or_renew()
+    second.release()
+
+
+def test_a_beat_that_cannot_reach_redis_sends_nothing_and_keeps_running(tmp_path, settings):
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens
+    scheduler = LockedScheduler(app=celery_app, schedule_filename=str(tmp_path / "schedule"))
+    sent = []
+    scheduler.apply_entry = lambda entry, producer=None: sent.append(entry)
+    try:
+        assert scheduler.tick() == scheduler.max_interval <= settings.DVK_BEAT_LOCK_TTL / 3
+        assert scheduler.holding is False and sent == []
+    finally:
+        scheduler.close()
