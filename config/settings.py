@@ -249,8 +249,8 @@ if SENTRY_DSN:
 
 # --- Celery, e-mail and notifications (issue 3) ---
 # Redis in production and CI; unset, kombu's filesystem transport under var/broker so the
-# embedded default needs no server. ONE beat only: `make run` embeds it in the single
-# worker (-B); docker-compose runs it as its own one-replica service.
+# embedded default needs no server. `make run` embeds the beat in the single worker (-B);
+# docker-compose runs it as its own service; either way only the lock's holder schedules.
 _BROKER_DIR = VAR_DIR / "broker"
 # An empty value counts as unset here, as for EMAIL_BACKEND and EMAIL_HOST below.
 CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", "") or env.url("REDIS_URL", "") or "filesystem://"
