@@ -15,7 +15,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from config import health
+from config.celery import app as celery_app
 from notifications.models import Notification, Status
+from tests.notifications.conftest import redis_url, smtp, worker  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
@@ -150,3 +152,15 @@ def test_every_request_has_an_id_and_a_log_line_with_its_duration(client, db, ca
     ]
     assert lines[0].getMessage().startswith("GET /dang-nhap/ 200 ")
     assert lines[0].getMessage().endswith("ms") and lines[0].duration_ms >= 0
+
+
+@pytest.mark.usefixtures("worker")
+def test_a_worker_records_its_heartbeat_when_it_runs_the_beats_task(stamps):
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.delete(f"{health.KEY_PREFIX}{health.WORKER}")  # the one it wrote when ready
+    before = time.time()
+    celery_app.send_task(settings.CELERY_BEAT_SCHEDULE["heartbeat"]["task"])
+    deadline = time.monotonic() + 30
+    while health.last_stamp(health.WORKER) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert before <= health.last_stamp(health.WORKER) <= time.time()
