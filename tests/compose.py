@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -111,12 +112,6 @@ class ComposeFile:
 
     def service(self, name: str) -> Service:
         return Service(name, self.data["services"][name], self.variables)
-
-
-try:
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher
-except ImportError:  # pragma: no cover  (Django is always there in the suite)
-    PBKDF2PasswordHasher = object
 
 
 class CheapPBKDF2PasswordHasher(PBKDF2PasswordHasher):
