@@ -7,16 +7,41 @@ server (``make run`` starts one worker with beat embedded). Everything else live
 publish retry (a request never hangs on a dead broker: the outbox row waits for the
 flush), task time limits, the retry backoff kept below Redis's visibility timeout, and
 the beat schedule (the daily sweep at 07:00 Asia/Ho_Chi_Minh, the outbox flush every
-minute, the sweep of stuck biểu mẫu imports every minute). Tasks are found in each
-app's ``tasks.py``.
+minute, the sweep of stuck biểu mẫu imports every minute, the workers' heartbeat).
+Tasks are found in each app's ``tasks.py``; the heartbeat is here. Exactly one beat
+schedules, whatever the number started: see config/beat.py.
 """
 
+import logging
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("dvk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+logger = logging.getLogger("dvk.health")
+
+
+@app.task(name="dvk.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    """Queued by the beat every DVK_HEARTBEAT_EVERY seconds: a worker that runs it proves
+    the whole chain (beat → broker → worker) alive to /healthz."""
+    from . import health
+
+    health.stamp(health.WORKER)
+
+
+@worker_ready.connect
+def _worker_ready(**kwargs) -> None:
+    # A worker that just started counts as alive before its first heartbeat task.
+    from . import health
+
+    try:
+        health.stamp(health.WORKER)
+    except Exception:  # health is a report, never a reason not to start
+        logger.warning("Could not record the worker's heartbeat", exc_info=True)

@@ -79,5 +79,10 @@ class Environment:
         value = self._raw(name, default)
         return Path(default if value is None else value)
 
+    def for_child(self, **extra: str) -> dict[str, str]:
+        """The whole environment, plus ``extra``, for a child process (pg_dump's
+        PGPASSWORD): passed through, not read, so no variable is named here."""
+        return {**self._environ, **extra}
+
 
 env = Environment()

@@ -8,6 +8,7 @@ and supplies the secrets; ``manage.py check --deploy`` then reports nothing.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env
 
@@ -17,14 +18,19 @@ VAR_DIR = env.path("DVK_VAR_DIR", BASE_DIR / "var")
 PRODUCTION = env.bool("DJANGO_PRODUCTION", False)
 DEBUG = env.bool("DJANGO_DEBUG", False)
 
-# In production the key must be given: unset, settings fail to load (KeyError).
-SECRET_KEY = (
-    env.str("DJANGO_SECRET_KEY")
-    if PRODUCTION
-    else env.str(
-        "DJANGO_SECRET_KEY", "embedded-default-only-never-in-production-7f3c9a1e5b2d4f6a8c0e"
+_EMBEDDED_SECRET_KEY = "embedded-default-only-never-in-production-7f3c9a1e5b2d4f6a8c0e"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", "" if PRODUCTION else _EMBEDDED_SECRET_KEY)
+# In production the key must be given, and not a placeholder: the settings refuse to load.
+if PRODUCTION and (
+    len(SECRET_KEY) < 40
+    or SECRET_KEY == _EMBEDDED_SECRET_KEY
+    or SECRET_KEY.lower().startswith(("change-me", "changeme", "django-insecure"))
+):
+    raise ImproperlyConfigured(
+        "DJANGO_PRODUCTION=1 needs DJANGO_SECRET_KEY: a random value of at least 40 "
+        "characters, not a placeholder. Make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
     )
-)
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -51,9 +57,15 @@ INSTALLED_APPS = [
     "notifications",
     "dashboards",
     "demo",
+    # Not a domain app: the operators' commands (healthcheck, backup, restore), on top.
+    "config",
 ]
 
 MIDDLEWARE = [
+    # First: every request gets its id and its log line with its duration; /healthz is
+    # answered before the host check and the HTTPS redirect (config/observability.py).
+    "config.observability.RequestLogMiddleware",
+    "config.observability.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -178,8 +190,19 @@ PROGRESS_ATTACHMENT_MAX_FILES = env.int("PROGRESS_ATTACHMENT_MAX_FILES", 5)
 INSPECTION_DUE_WITHIN_DAYS = env.int("INSPECTION_DUE_WITHIN_DAYS", 30)
 INSPECTION_UPLOAD_MAX_BYTES = env.int("INSPECTION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
+# Behind a TLS proxy (docs/operations.md): the header in which the proxy passes the
+# scheme the client used ("X-Forwarded-Proto" or its WSGI name HTTP_X_FORWARDED_PROTO),
+# trusted only when set; and whether to take the host from X-Forwarded-Host.
+_proxy_ssl_header = env.str(
+    "DJANGO_SECURE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO" if PRODUCTION else ""
+)
+if _proxy_ssl_header:
+    _proxy_ssl_header = _proxy_ssl_header.strip().upper().replace("-", "_")
+    if not _proxy_ssl_header.startswith("HTTP_"):
+        _proxy_ssl_header = f"HTTP_{_proxy_ssl_header}"
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https")
+USE_X_FORWARDED_HOST = env.bool("DJANGO_USE_X_FORWARDED_HOST", False)
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -191,18 +214,44 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# One line per record on the console: time, level, the request's id (config/
+# observability.py; "-" outside a request), logger, message. Every request also logs
+# its method, path, status and duration (logger dvk.request).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Error reporting (optional): unset, sentry_sdk is not even imported.
+SENTRY_DSN = env.str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
+
 # --- Celery, e-mail and notifications (issue 3) ---
 # Redis in production and CI; unset, kombu's filesystem transport under var/broker so the
-# embedded default needs no server. ONE beat only: `make run` embeds it in the single
-# worker (-B); docker-compose runs it as its own one-replica service.
+# embedded default needs no server. `make run` embeds the beat in the single worker (-B);
+# docker-compose runs it as its own service; either way only the lock's holder schedules.
 _BROKER_DIR = VAR_DIR / "broker"
 # An empty value counts as unset here, as for EMAIL_BACKEND and EMAIL_HOST below.
 CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", "") or env.url("REDIS_URL", "") or "filesystem://"
@@ -247,6 +296,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Only the beat holding a lock schedules (config/beat.py): a second one stands by. The
+# holder renews it every tick (at most every third of this), so a standby takes over
+# within this many seconds of the holder's death, at once after a clean stop.
+CELERY_BEAT_SCHEDULER = "config.beat:LockedScheduler"
+DVK_BEAT_LOCK_TTL = env.float("DVK_BEAT_LOCK_TTL", 60)
+# Health (config/health.py, /healthz): the beat queues a heartbeat task this often; a
+# worker heartbeat or beat tick older than DVK_HEALTH_STALE_AFTER is red, and so is a
+# pending e-mail due for longer than DVK_HEALTH_OUTBOX_MAX_AGE (nothing publishes it).
+DVK_HEARTBEAT_EVERY = env.float("DVK_HEARTBEAT_EVERY", 30)
+DVK_HEALTH_STALE_AFTER = env.float("DVK_HEALTH_STALE_AFTER", 120)
+DVK_HEALTH_OUTBOX_MAX_AGE = env.float("DVK_HEALTH_OUTBOX_MAX_AGE", 900)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "") or (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -318,5 +378,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "models_registry.import_jobs_requeue",
         "schedule": DVK_IMPORT_REQUEUE_EVERY,
         "options": {"expires": DVK_IMPORT_REQUEUE_EVERY},
+    },
+    # /healthz's worker heartbeat (config/celery.py).
+    "heartbeat": {
+        "task": "dvk.heartbeat",
+        "schedule": DVK_HEARTBEAT_EVERY,
+        "options": {"expires": DVK_HEARTBEAT_EVERY},
     },
 }

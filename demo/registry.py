@@ -10,6 +10,7 @@ from django.db import transaction
 
 from models_registry.models import Campaign, Initiative, RecognitionLevel, Subject
 from models_registry.services.initiatives import initiative_create
+from notifications.models import Notification, Status
 from units.models import Membership, Unit, UnitKind
 from units.text import fold
 from workflow.lifecycle import Role, State
@@ -339,9 +340,20 @@ def _drive(case: Initiative, target: str, officer, secretariat, rng: random.Rand
     transition_apply(case=case, name="start", actor=None, today=case.start_date)
 
 
+# What the outbox rows the demo wrote say instead of a delivery (status "sent", no
+# sent_at): the demo's people are invented and its addresses on a reserved domain.
+DEMO_NOT_SENT = "(dữ liệu mẫu: chỉ hiển thị trong hộp thư thông báo, không gửi email)"
+
+
 @transaction.atomic
-def seed_demo(*, rng_seed: int = 2023) -> tuple[DemoLogins, int]:
-    """Build (or complete) the demo. Returns the logins and how many cases it created."""
+def seed_demo(*, rng_seed: int = 2023, send_mail: bool = False) -> tuple[DemoLogins, int]:
+    """Build (or complete) the demo. Returns the logins and how many cases it created.
+
+    The e-mails its transitions queue are never sent unless ``send_mail``: their outbox
+    rows stay as inbox entries only, marked ``DEMO_NOT_SENT``, so no relay receives the
+    demo's few hundred messages (the delivery messages published after commit find
+    nothing to send). Its addresses are on ``tuson.example`` anyway (RFC 2606)."""
+    last_row = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     units = build_directory()
     c2022, c2023 = build_campaigns()
     logins, people = build_people(units)
@@ -386,4 +398,8 @@ def seed_demo(*, rng_seed: int = 2023) -> tuple[DemoLogins, int]:
     from .committees import committees_seed  # committees, votes, decisions (issue 6)
 
     committees_seed(people=people, units=units, c2022=c2022, c2023=c2023)
+    if not send_mail:
+        Notification.objects.filter(pk__gt=last_row, status=Status.PENDING).update(
+            status=Status.SENT, last_error=DEMO_NOT_SENT
+        )
     return logins, created

@@ -3,7 +3,9 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from demo.registry import DEMO_NOT_SENT
 from models_registry.models import Campaign, Initiative, RecognitionLevel
+from notifications.models import Notification, Status
 from tests.demo_data import demo_load
 from units.models import Membership, Unit
 from workflow.lifecycle import State
@@ -33,6 +35,7 @@ def test_seed_demo_twice_leaves_the_same_data_as_once(db):
     call_command("seed_demo", stdout=StringIO())
     assert snapshot() == first
     text = out.getvalue()
+    assert "Email của dữ liệu mẫu không được gửi đi" in text
     for username in ("bandanvan", "canbo.dongngan", "kiemtra", "chutich.bcd", "lanhdao"):
         assert username in text
 
@@ -60,3 +63,25 @@ def test_the_demo_is_tu_son_2023(db):
     # Every state the demo reached, it reached through the workflow service.
     for case in cases.exclude(state=State.DRAFT)[:20]:
         assert TransitionLog.objects.filter(case=case).exists()
+
+
+def test_the_demo_mails_nobody_its_rows_are_inbox_entries_only(db):
+    demo_load()
+    rows = Notification.objects.all()
+    assert rows.count() > 100
+    assert not rows.filter(status__in=[Status.PENDING, Status.SENDING, Status.FAILED]).exists()
+    with_address = rows.exclude(email="")
+    assert with_address.exists()
+    assert set(with_address.values_list("last_error", flat=True)) == {DEMO_NOT_SENT}
+    assert all(
+        address.endswith(".example") for address in with_address.values_list("email", flat=True)
+    )
+
+
+def test_seed_demo_sends_its_mail_only_when_asked(db):
+    out = StringIO()
+    call_command("seed_demo", "--send-mail", stdout=out)
+    pending = Notification.objects.filter(status=Status.PENDING)
+    assert pending.count() > 100
+    assert not Notification.objects.filter(last_error=DEMO_NOT_SENT).exists()
+    assert "không được gửi" not in out.getvalue()
