@@ -183,7 +183,9 @@ def notifications_publish(*, ids: list[int]) -> int:
     from .tasks import notification_deliver_task
 
     if time.monotonic() < _publish_paused_until:
-        logger.info("Broker paused after a failure: %d notification(s) left to the flush", len(ids))
+        logger.debug(
+            "Broker paused after a failure: %d notification(s) left to the flush", len(ids)
+        )
         return 0
     published = 0
     for pk in ids:
