@@ -328,22 +328,36 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "")
-NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
-# Retry n waits a random time in [d/2, d], d = BACKOFF * 2**(n-1), capped at BACKOFF_MAX:
-# 10 s, 20 s, 40 s, ... 5 min, far below CELERY_VISIBILITY_TIMEOUT.
+# A temporary failure (relay down, timeout, 4xx) is retried with an exponential backoff:
+# retry n waits a random time in [d/2, d], d = BACKOFF * 2**(n-1), capped at BACKOFF_MAX
+# (10 s, 20 s, 40 s ... 30 min); the row is failed after MAX_ATTEMPTS attempts. With the
+# defaults the 35 waits add up to 7.1 hours at the least and 14.2 at the most
+# (notifications.services.retry_span): a relay down for six hours loses nothing.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", 36)
 NOTIFICATIONS_RETRY_BACKOFF = env.float("NOTIFICATIONS_RETRY_BACKOFF", 10)
-NOTIFICATIONS_RETRY_BACKOFF_MAX = env.float("NOTIFICATIONS_RETRY_BACKOFF_MAX", 300)
+NOTIFICATIONS_RETRY_BACKOFF_MAX = env.float("NOTIFICATIONS_RETRY_BACKOFF_MAX", 1800)
 # A row left in SENDING this long belongs to a dead worker: the flush takes it back.
 # Longer than EMAIL_TIMEOUT and the task time limit, so a slow live send is never doubled.
 NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", 300)
 NOTIFICATIONS_FLUSH_GRACE_SECONDS = env.int("NOTIFICATIONS_FLUSH_GRACE_SECONDS", 30)
 NOTIFICATIONS_FLUSH_BATCH = env.int("NOTIFICATIONS_FLUSH_BATCH", 1000)
 NOTIFICATIONS_FLUSH_EVERY = env.float("NOTIFICATIONS_FLUSH_EVERY", 60)
-# After a failed publish, skip the broker for this long (rows wait for the flush).
+# After a failed publish, a process's publisher skips the broker for this long (rows
+# wait for the flush). Publishing happens on a background thread, never in a request.
 NOTIFICATIONS_PUBLISH_PAUSE_SECONDS = env.float("NOTIFICATIONS_PUBLISH_PAUSE_SECONDS", 30)
+# After the mail server accepted a message, the worker keeps trying to record "sent" for
+# up to this long if the database is unreachable (reconnecting between tries), and never
+# past its row's lease or the task's soft time limit (the flush could then take the row
+# back and send it again): see docs/architecture.md#the-outbox for the remaining window.
+NOTIFICATIONS_MARK_SENT_RETRY_SECONDS = env.float("NOTIFICATIONS_MARK_SENT_RETRY_SECONDS", 90)
 
+# A wait shorter than the flush's period is a countdown on the task (the worker holds the
+# message); a longer one is left to the flush, which publishes the row once it is due, so
+# no worker holds a message for half an hour and the visibility timeout stays far away.
 _LONGEST_WAIT = max(
-    NOTIFICATIONS_RETRY_BACKOFF_MAX, CELERY_TASK_TIME_LIMIT, NOTIFICATIONS_LEASE_SECONDS
+    min(NOTIFICATIONS_RETRY_BACKOFF_MAX, NOTIFICATIONS_FLUSH_EVERY),
+    CELERY_TASK_TIME_LIMIT,
+    NOTIFICATIONS_LEASE_SECONDS,
 )
 if CELERY_VISIBILITY_TIMEOUT < 2 * _LONGEST_WAIT:
     raise ValueError("CELERY_VISIBILITY_TIMEOUT must stay well above backoff, limits, lease.")

@@ -1,7 +1,11 @@
 """Reads of the outbox: a user's inbox, the unread count, the failed deliveries."""
 
-from django.db.models import QuerySet
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Notification, Status
 
@@ -34,3 +38,25 @@ def failed_list() -> QuerySet[Notification]:
         .select_related("user", "case")
         .order_by("-created_at", "-id")
     )
+
+
+def outbox_overview(*, now=None) -> dict:
+    """The outbox at a glance, in one query: rows waiting (``pending``), being sent
+    (``sending``) and among them past their lease (``stuck``: their worker died; the
+    flush takes them back), ``failed``, and the age of the oldest row waiting
+    (``oldest_pending_age``, a timedelta, or None). Reads the partial indexes of the
+    open states, never the sent rows."""
+    now = now or timezone.now()
+    lease_end = now - timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    figures = Notification.objects.filter(
+        Q(status=Status.PENDING) | Q(status=Status.SENDING) | Q(status=Status.FAILED)
+    ).aggregate(
+        pending=Count("pk", filter=Q(status=Status.PENDING)),
+        sending=Count("pk", filter=Q(status=Status.SENDING)),
+        stuck=Count("pk", filter=Q(status=Status.SENDING, claimed_at__lt=lease_end)),
+        failed=Count("pk", filter=Q(status=Status.FAILED)),
+        oldest_pending=Min("created_at", filter=Q(status=Status.PENDING)),
+    )
+    oldest = figures.pop("oldest_pending")
+    figures["oldest_pending_age"] = max(now - oldest, timedelta(0)) if oldest else None
+    return figures

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template
@@ -31,12 +31,17 @@ from units.access import is_secretariat
 from workflow.errors import WorkflowError
 
 from .models import Notification, Status
+from .publisher import BackgroundPublisher
 
 logger = logging.getLogger(__name__)
 
 ONLY_SECRETARIAT_RETRIES = "Chỉ Ban Dân vận được gửi lại thông báo không gửi được."
 ONLY_FAILED_RETRIED = "Chỉ gửi lại được thông báo đang ở trạng thái “Gửi không thành công”."
-WORKER_LOST = "Tiến trình gửi bị dừng đột ngột nhiều lần khi đang gửi thông báo này."
+WORKER_LOST = (
+    "Tiến trình gửi thư bị dừng đột ngột {attempts} lần khi đang gửi thông báo này: "
+    "xem nhật ký của tiến trình gửi (worker) trước khi gửi lại."
+)
+GAVE_UP = "Đã thử gửi {attempts} lần trong {span}, lần cuối: {error}"
 NO_ADDRESS = "(không có địa chỉ email: chỉ hiển thị trong hộp thư thông báo)"
 
 
@@ -153,7 +158,7 @@ def notification_queue(
     )
     pending = [row.pk for row in created if row.status == Status.PENDING]
     if pending:
-        transaction.on_commit(lambda: notifications_publish(ids=pending))
+        transaction.on_commit(lambda: notifications_publish_later(ids=pending))
     return created
 
 
@@ -167,18 +172,20 @@ def publish_pause_reset() -> None:
 
 
 def notifications_publish(*, ids: list[int]) -> int:
-    """Hand the rows to the broker; never raises and never waits long.
+    """Hand the rows to the broker now; never raises and never waits long.
 
-    Runs after commit. The broker's connection and socket timeouts are short (see
-    settings) and publishing is not retried; after a failure this process leaves the
-    broker alone for ``NOTIFICATIONS_PUBLISH_PAUSE_SECONDS``, so only one request per
-    outage pays the timeout. The rows stay pending; the flush publishes them once the
-    broker is back. Returns how many were published."""
+    Called by the flush (a task) and by the background publisher, never in a request.
+    The broker's connection and socket timeouts are short (see settings) and publishing
+    is not retried; after a failure this process leaves the broker alone for
+    ``NOTIFICATIONS_PUBLISH_PAUSE_SECONDS``. The rows stay pending; the flush publishes
+    them once the broker is back. Returns how many were published."""
     global _publish_paused_until
     from .tasks import notification_deliver_task
 
     if time.monotonic() < _publish_paused_until:
-        logger.info("Broker paused after a failure: %d notification(s) left to the flush", len(ids))
+        logger.debug(
+            "Broker paused after a failure: %d notification(s) left to the flush", len(ids)
+        )
         return 0
     published = 0
     for pk in ids:
@@ -194,6 +201,27 @@ def notifications_publish(*, ids: list[int]) -> int:
             break
         published += 1
     return published
+
+
+_publisher = BackgroundPublisher(
+    lambda ids: notifications_publish(ids=ids), name="notifications-publisher"
+)
+_publisher.register_at_exit(timeout=10)
+
+
+def notifications_publish_later(*, ids: list[int]) -> None:
+    """Queue the rows for this process's publisher thread and return at once.
+
+    Guarantees: the caller (a request, a task, a command, after commit) never waits on
+    the broker, however dead or hung: a hung broker costs no request anything. Rows the
+    thread could not publish (broker down, process gone) stay pending for the flush."""
+    _publisher.submit(ids)
+
+
+def notifications_publish_wait(*, timeout: float = 30) -> bool:
+    """Wait until this process's publisher has handed over what it was given (tests,
+    commands that queue then exit); returns whether it finished within ``timeout``."""
+    return _publisher.wait(timeout)
 
 
 # --- delivery -------------------------------------------------------------------------
@@ -225,20 +253,44 @@ def message_id_for(dedupe_key: str) -> str:
 
 
 def _classify(exc: Exception) -> Exception:
+    """A delivery error as a sentence the secretariat can act on, with the server's own
+    words (or the exception) in brackets for whoever runs the mail server."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = "; ".join(
+            f"{address}: {code} {_decoded(message)}"
+            for address, (code, message) in exc.recipients.items()
+        )
         codes = [code for code, _ in exc.recipients.values()]
         if codes and all(code >= 500 for code in codes):
-            return PermanentFailure(f"Máy chủ thư từ chối người nhận: {exc.recipients}")
-        return TemporaryFailure(f"Máy chủ thư tạm từ chối người nhận: {exc.recipients}")
+            return PermanentFailure(
+                "Máy chủ thư từ chối địa chỉ người nhận: kiểm tra lại địa chỉ email "
+                f"rồi bấm “Gửi lại” ({answers})."
+            )
+        return TemporaryFailure(f"Máy chủ thư tạm thời chưa nhận thư cho người nhận ({answers}).")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return PermanentFailure(
+            "Máy chủ thư không chấp nhận tài khoản đăng nhập: kiểm tra EMAIL_HOST_USER và "
+            f"EMAIL_HOST_PASSWORD ({exc.smtp_code} {_decoded(exc.smtp_error)})."
+        )
     if isinstance(exc, smtplib.SMTPResponseException):
-        message = exc.smtp_error
-        if isinstance(message, bytes):
-            message = message.decode(errors="replace")
-        text = f"{exc.smtp_code} {message}"
-        return PermanentFailure(text) if exc.smtp_code >= 500 else TemporaryFailure(text)
-    if isinstance(exc, (smtplib.SMTPException, OSError, socket.timeout)):
-        return TemporaryFailure(f"{type(exc).__name__}: {exc}")
+        text = f"{exc.smtp_code} {_decoded(exc.smtp_error)}"
+        if exc.smtp_code >= 500:
+            return PermanentFailure(f"Máy chủ thư từ chối thư này ({text}).")
+        return TemporaryFailure(f"Máy chủ thư tạm thời chưa nhận thư ({text}).")
+    detail = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return TemporaryFailure(f"Máy chủ thư không trả lời ({detail}).")
+    if isinstance(exc, ConnectionRefusedError):
+        return TemporaryFailure(f"Máy chủ thư không nhận kết nối: có thể đang tắt ({detail}).")
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return TemporaryFailure(f"Máy chủ thư ngắt kết nối giữa chừng ({detail}).")
+    if isinstance(exc, (smtplib.SMTPException, OSError)):
+        return TemporaryFailure(f"Không kết nối được tới máy chủ thư ({detail}).")
     return exc
+
+
+def _decoded(message) -> str:
+    return message.decode(errors="replace") if isinstance(message, bytes) else str(message)
 
 
 # One SMTP connection per worker process, kept open between messages: a delivery costs
@@ -308,12 +360,66 @@ def _send(notification: Notification) -> None:
 
 
 def retry_delay(attempts: int) -> float:
-    """Exponential backoff with jitter, capped well below the broker's visibility timeout
-    (a countdown longer than that would let Redis hand the same task out twice)."""
+    """Exponential backoff with jitter: a random time in [d/2, d], d = BACKOFF ×
+    2^(attempts−1), capped at ``NOTIFICATIONS_RETRY_BACKOFF_MAX``."""
     base = settings.NOTIFICATIONS_RETRY_BACKOFF
     cap = settings.NOTIFICATIONS_RETRY_BACKOFF_MAX
-    delay = min(cap, base * (2 ** max(0, attempts - 1)))
+    delay = min(cap, base * (2 ** max(0, min(attempts, 60) - 1)))
     return random.uniform(delay / 2, delay)
+
+
+def retry_span() -> tuple[float, float]:
+    """The shortest and the longest time from a row's first attempt to its last, when
+    every attempt meets a temporary failure: how long a relay may stay down before a row
+    is failed (the shortest is the guarantee)."""
+    base = settings.NOTIFICATIONS_RETRY_BACKOFF
+    cap = settings.NOTIFICATIONS_RETRY_BACKOFF_MAX
+    longest = sum(
+        min(cap, base * 2 ** min(n - 1, 60)) for n in range(1, settings.NOTIFICATIONS_MAX_ATTEMPTS)
+    )
+    return longest / 2, longest
+
+
+def duration_words(seconds: float) -> str:
+    """A span in Vietnamese words: "45 giây", "12 phút", "7 giờ 5 phút"."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} giây"
+    if seconds < 3600:
+        return f"{seconds // 60} phút"
+    hours, minutes = divmod(seconds // 60, 60)
+    return f"{hours} giờ {minutes} phút" if minutes else f"{hours} giờ"
+
+
+DB_ERRORS = (OperationalError, InterfaceError)
+
+
+def _mark_sent(notification_id: int, *, deadline: float) -> None:
+    """Record that the server accepted the message, through a database blip.
+
+    The message is out: if this update is lost, the lease runs out and the flush sends
+    the row again. So a database error here (the connection killed, the server
+    restarting) is retried on a fresh connection, with short sleeps, until ``deadline``
+    (monotonic), which the caller keeps inside the row's lease."""
+    pause = 0.2
+    while True:
+        try:
+            Notification.objects.filter(pk=notification_id).update(
+                status=Status.SENT, sent_at=timezone.now(), last_error=""
+            )
+            return
+        except DB_ERRORS as exc:
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            logger.warning(
+                "Notification %s was sent but could not be marked sent (%s): retrying",
+                notification_id,
+                exc,
+            )
+            with contextlib.suppress(Exception):
+                connection.close()  # the next query opens a fresh connection
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def notification_deliver(*, notification_id: int) -> DeliveryResult:
@@ -322,10 +428,16 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
     Guarantees: the row is claimed with a conditional update (PENDING → SENDING); a
     second delivery of the same id, concurrent or late, finds nothing to claim and sends
     nothing. A 5xx answer marks the row failed at once; a temporary failure puts it back
-    to pending with a backoff, until ``NOTIFICATIONS_MAX_ATTEMPTS`` attempts, then marks it
-    failed. A worker that dies mid-send leaves the row in SENDING; the flush takes it back
-    after the lease (the one case where a message can go out twice: the server accepted
-    it, then the worker died before recording that)."""
+    to pending with a backoff (``retry_delay``), until ``NOTIFICATIONS_MAX_ATTEMPTS``
+    attempts, then marks it failed. A wait shorter than the flush's period comes back as
+    ``retry_in`` (the task's countdown); a longer one is left to the flush, which
+    publishes the row when it is due. Once the server accepted the message, recording
+    ``sent`` is retried through database errors for up to
+    ``NOTIFICATIONS_MARK_SENT_RETRY_SECONDS``, never past the lease. A worker that dies
+    mid-send leaves the row in SENDING; the flush takes it back after the lease (the
+    message goes out twice only if the server had accepted it and the worker died, or
+    the database stayed unreachable for that whole time, before ``sent`` was recorded)."""
+    started = time.monotonic()
     now = timezone.now()
     claimed = Notification.objects.filter(pk=notification_id, status=Status.PENDING).update(
         status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -342,7 +454,9 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
         return DeliveryResult("failed")
     except TemporaryFailure as exc:
         if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-            mine.update(status=Status.FAILED, last_error=str(exc)[:2000])
+            span = duration_words((timezone.now() - notification.created_at).total_seconds())
+            error = GAVE_UP.format(attempts=notification.attempts, span=span, error=exc)
+            mine.update(status=Status.FAILED, last_error=error[:2000])
             logger.warning("Notification %s failed after retries: %s", notification_id, exc)
             return DeliveryResult("failed")
         delay = retry_delay(notification.attempts)
@@ -351,11 +465,17 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
             last_error=str(exc)[:2000],
             due_at=timezone.now() + timedelta(seconds=delay),
         )
-        return DeliveryResult("retry", retry_in=delay)
-    # Recorded whatever happened to the row meanwhile: it went out, so no one sends it again.
-    Notification.objects.filter(pk=notification_id).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
+        in_task = delay < settings.NOTIFICATIONS_FLUSH_EVERY
+        return DeliveryResult("retry", retry_in=delay if in_task else None)
+    # Recorded whatever happened to the row meanwhile: it went out, so no one sends it
+    # again. Never past the lease (minus a margin), nor the task's soft time limit.
+    margin = 2.0
+    deadline = started + min(
+        settings.NOTIFICATIONS_MARK_SENT_RETRY_SECONDS,
+        settings.NOTIFICATIONS_LEASE_SECONDS - margin,
+        settings.CELERY_TASK_SOFT_TIME_LIMIT - margin,
     )
+    _mark_sent(notification_id, deadline=deadline)
     return DeliveryResult("sent")
 
 
@@ -370,9 +490,14 @@ def notifications_flush(*, now=None) -> int:
     now = now or timezone.now()
     lease = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
     stale = Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - lease)
-    stale.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(
-        status=Status.FAILED, last_error=WORKER_LOST
-    )
+    for attempts in (
+        stale.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS)
+        .values_list("attempts", flat=True)
+        .distinct()
+    ):
+        stale.filter(attempts=attempts).update(
+            status=Status.FAILED, last_error=WORKER_LOST.format(attempts=attempts)
+        )
     stale.update(status=Status.PENDING, due_at=now)
     grace = timedelta(seconds=settings.NOTIFICATIONS_FLUSH_GRACE_SECONDS)
     due = list(
@@ -405,9 +530,34 @@ def notification_retry(*, notification: Notification, actor) -> Notification:
         if reset != 1:
             raise WorkflowError(ONLY_FAILED_RETRIED)
         logger.info("Notification %s retried by %s", notification.pk, actor)
-        transaction.on_commit(lambda: notifications_publish(ids=[notification.pk]))
+        transaction.on_commit(lambda: notifications_publish_later(ids=[notification.pk]))
     notification.refresh_from_db()
     return notification
+
+
+def notifications_retry_failed(*, actor) -> int:
+    """The secretariat sends every failed message again ("Gửi lại tất cả").
+
+    Guarantees: only the secretariat (or an administrator) may; only rows failed at the
+    time of the update are touched (one statement: a row sent meanwhile is never sent
+    twice); each goes back to pending with a fresh set of attempts and is published
+    after commit, off the request. Returns how many rows were put back."""
+    if not is_secretariat(actor):
+        raise WorkflowError(ONLY_SECRETARIAT_RETRIES)
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.FAILED)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        Notification.objects.filter(pk__in=ids, status=Status.FAILED).update(
+            status=Status.PENDING, attempts=0, due_at=timezone.now(), claimed_at=None
+        )
+        logger.info("%d failed notification(s) retried by %s", len(ids), actor)
+        transaction.on_commit(lambda: notifications_publish_later(ids=ids))
+    return len(ids)
 
 
 def notification_mark_read(*, notification: Notification, actor) -> None:

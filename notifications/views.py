@@ -1,6 +1,8 @@
-"""The inbox (each user's own notifications) and the secretariat's failed deliveries.
+"""The inbox (each user's own notifications) and the secretariat's view of the outbox.
 
 Thin: fetch through a selector that scopes to the user, call a service, redirect."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,16 +18,19 @@ from units.access import is_secretariat
 from workflow.errors import WorkflowError
 
 from .models import Notification
-from .selectors import failed_list, inbox_get, inbox_list
+from .selectors import failed_list, inbox_get, inbox_list, outbox_overview
 from .services import (
     ONLY_SECRETARIAT_RETRIES,
     notification_mark_read,
     notification_retry,
     notifications_mark_all_read,
+    notifications_retry_failed,
 )
 
 ALL_READ = "Đã đánh dấu {count} thông báo là đã đọc."
 RETRIED = "Đã đưa thông báo gửi tới {recipient} vào hàng đợi gửi lại."
+RETRIED_ALL = "Đã đưa {count} thông báo vào hàng đợi gửi lại."
+NOTHING_TO_RETRY = "Không có thông báo nào cần gửi lại."
 
 
 @login_required
@@ -68,8 +73,32 @@ def inbox_mark_all_read_view(request: HttpRequest) -> HttpResponse:
 def failed_list_view(request: HttpRequest) -> HttpResponse:
     if not is_secretariat(request.user):
         raise PermissionDenied(ONLY_SECRETARIAT_RETRIES)
-    page = Paginator(failed_list(), settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "notifications/failed.html", {"page": page})
+    overview = outbox_overview()
+    paginator = Paginator(failed_list(), settings.CASES_PER_PAGE)
+    paginator.count = overview["failed"]  # counted already: a cached_property, set
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/failed.html",
+        {
+            "page": page,
+            "overview": overview,
+            "lease": timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notifications_retry_failed_view(request: HttpRequest) -> HttpResponse:
+    if not is_secretariat(request.user):
+        raise PermissionDenied(ONLY_SECRETARIAT_RETRIES)
+    count = notifications_retry_failed(actor=request.user)
+    if count:
+        messages.success(request, RETRIED_ALL.format(count=count))
+    else:
+        messages.info(request, NOTHING_TO_RETRY)
+    return redirect("notifications:failed")
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from models_registry.services.initiatives import deadline_extension_grant
-from notifications.services import publish_pause_reset
+from notifications.services import notifications_publish_wait, publish_pause_reset
 
 from .harness import WORKER_SETTINGS, WorkerProcess, database_url, worker_env
 
@@ -42,6 +42,9 @@ def broker_at(url: str):
     previous = celery_app.conf.broker_url
 
     def switch(to: str) -> None:
+        # What this process's publisher thread still holds goes to the broker it was
+        # meant for (a hung one included), before the switch and the pause's reset.
+        notifications_publish_wait(timeout=30)
         celery_app.conf.broker_url = to
         # Drop every cached connection and producer (kombu keys them by URL).
         kombu.pools.reset()

@@ -85,6 +85,9 @@ class SmtpSink:
         self._release = threading.Event()
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+        # Called with each accepted message before the server answers 250 (the client
+        # has sent it and waits): a test's fault happens between "sent" and its record.
+        self.on_accept = None
 
     # aiosmtpd handler hooks
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
@@ -106,6 +109,8 @@ class SmtpSink:
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         with self._lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        if self.on_accept is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.on_accept, message)
         return "250 Message accepted for delivery"
 
     def reset(self) -> None:
@@ -114,6 +119,7 @@ class SmtpSink:
         with self._lock:
             self.received = []
         self.mode = "accept"
+        self.on_accept = None
         self.held = threading.Event()
         self._release = threading.Event()
         if self._controller is None:
