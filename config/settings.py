@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "committees",
     "inspections",
     "notifications",
+    "plans",
     "dashboards",
     "demo",
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from units.access import roles_of_user, sees_everything, units_for_officer
@@ -77,10 +78,21 @@ def initiative_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     logs = initiative.transition_logs.select_related("actor").order_by("at", "id")
     actions = transitions_available(case=initiative, actor=request.user)
     can_edit = _can_edit(initiative, request.user)
+    today = timezone.localdate()
+    campaign = initiative.campaign
     return render(
         request,
         "models_registry/initiative_detail.html",
-        {"initiative": initiative, "logs": logs, "actions": actions, "can_edit": can_edit},
+        {
+            "initiative": initiative,
+            "logs": logs,
+            "actions": actions,
+            "can_edit": can_edit,
+            # What a return now would allow the unit (shown on the return form).
+            "past_deadline": today > campaign.registration_deadline,
+            "resubmit_until": campaign.resubmit_until(returned_on=today),
+            "may_submit_today": initiative.may_submit_on(today),
+        },
     )
 
 
