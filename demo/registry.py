@@ -7,8 +7,15 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from models_registry.models import Campaign, Initiative, RecognitionLevel, Subject
+from models_registry.models import (
+    Campaign,
+    CampaignStatus,
+    Initiative,
+    RecognitionLevel,
+    Subject,
+)
 from models_registry.services.initiatives import initiative_create
 from units.models import Membership, Unit, UnitKind
 from units.text import fold
@@ -16,6 +23,7 @@ from workflow.lifecycle import Role, State
 from workflow.services import transition_apply
 
 DEMO_PASSWORD = "DanVanKheo@2023"
+TODAY_TOO_EARLY = "Ngày của dữ liệu mẫu phải sau năm 2023 (năm 2022 và 2023 là các năm đã qua)."
 
 WARDS = [
     "Châu Khê",
@@ -340,8 +348,15 @@ def _drive(case: Initiative, target: str, officer, secretariat, rng: random.Rand
 
 
 @transaction.atomic
-def seed_demo(*, rng_seed: int = 2023) -> tuple[DemoLogins, int]:
-    """Build (or complete) the demo. Returns the logins and how many cases it created."""
+def seed_demo(
+    *, rng_seed: int = 2023, today: datetime.date | None = None
+) -> tuple[DemoLogins, int]:
+    """Build (or complete) the demo: 2022 and 2023 as history, and a live campaign for
+    ``today``'s year (by default the real today; see ``demo.current``). Returns the
+    logins and how many cases it created."""
+    today = today or timezone.localdate()
+    if today.year <= 2023:
+        raise ValueError(TODAY_TOO_EARLY)
     units = build_directory()
     c2022, c2023 = build_campaigns()
     logins, people = build_people(units)
@@ -386,4 +401,10 @@ def seed_demo(*, rng_seed: int = 2023) -> tuple[DemoLogins, int]:
     from .committees import committees_seed  # committees, votes, decisions (issue 6)
 
     committees_seed(people=people, units=units, c2022=c2022, c2023=c2023)
+    # 2022 is history: closed, read-only. 2023 stays open, as the plan it was (its
+    # deadline long past), for the imports and exports of its forms.
+    Campaign.objects.filter(pk=c2022.pk).update(status=CampaignStatus.CLOSED)
+    from .current import current_seed  # the live year, made from the 2023 plan
+
+    created += current_seed(people=people, units=units, source=c2023, today=today)
     return logins, created

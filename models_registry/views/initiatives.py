@@ -91,7 +91,9 @@ def initiative_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             # What a return now would allow the unit (shown on the return form).
             "past_deadline": today > campaign.registration_deadline,
             "resubmit_until": campaign.resubmit_until(returned_on=today),
-            "may_submit_today": initiative.may_submit_on(today),
+            "resubmit_expired": bool(
+                initiative.resubmit_until and today > initiative.resubmit_until
+            ),
         },
     )
 

@@ -1,14 +1,36 @@
-from django.core.management.base import BaseCommand
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
 
 from ...registry import DEMO_PASSWORD, seed_demo
 
 
-class Command(BaseCommand):
-    help = "Tạo dữ liệu mẫu Từ Sơn 2023 (chạy lại nhiều lần không tạo trùng)."
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"Ngày không hợp lệ: {value!r} (dạng YYYY-MM-DD).") from exc
 
-    def handle(self, *args, **options) -> None:
-        logins, created = seed_demo()
-        self.stdout.write(f"Dữ liệu mẫu Từ Sơn 2023: tạo mới {created} hồ sơ.")
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu mẫu Từ Sơn: năm 2022, 2023 đã qua và kế hoạch năm nay với các hạn "
+        "tính từ hôm nay (chạy lại nhiều lần không tạo trùng)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--today",
+            type=_date,
+            help="Coi ngày này là hôm nay (YYYY-MM-DD), để dữ liệu lặp lại được.",
+        )
+
+    def handle(self, *args, today: datetime.date | None = None, **options) -> None:
+        try:
+            logins, created = seed_demo(today=today)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Dữ liệu mẫu Từ Sơn: tạo mới {created} hồ sơ.")
         self.stdout.write(f"Tài khoản đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")
         for role, username, full_name in logins.rows:
             self.stdout.write(f"  {role:<45} {username:<20} {full_name}")
