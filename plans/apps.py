@@ -22,4 +22,8 @@ ACTIONS = {
     "campaign.close": "Đóng kế hoạch",
     "extension.grant": "Gia hạn đăng ký",
     "extension.revoke": "Thu hồi gia hạn đăng ký",
+    # The scoring sheet is part of the plan; its services live in ``inspections``.
+    "criterion.create": "Thêm tiêu chí chấm điểm",
+    "criterion.update": "Sửa tiêu chí chấm điểm",
+    "criterion.delete": "Xóa tiêu chí chấm điểm",
 }

@@ -19,7 +19,7 @@ from workflow.services import transition_apply, transitions_available
 
 from ..filters import InitiativeFilter
 from ..forms import InitiativeForm, TransitionForm
-from ..models import Campaign
+from ..models import Campaign, CampaignStatus
 from ..selectors import initiative_get, initiative_list, initiative_rows
 from ..services.initiatives import initiative_create, initiative_update
 
@@ -107,7 +107,11 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
     form = InitiativeForm(
         request.POST or None,
         units=units,
-        initial={"campaign": Campaign.objects.order_by("-year").first()},
+        initial={
+            "campaign": Campaign.objects.filter(status=CampaignStatus.OPEN)
+            .order_by("-year")
+            .first()
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

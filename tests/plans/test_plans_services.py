@@ -197,3 +197,25 @@ def test_a_plan_being_prepared_takes_no_registration(world):
             unit=world.ward_a,
             name="Đăng ký sớm",
         )
+
+
+def test_the_scoring_sheet_is_logged_and_frozen_with_its_closed_plan(sheet):
+    from inspections.services import criteria as criteria_services
+
+    criterion = Criterion.objects.get(name="Gương mẫu")
+    criteria_services.criterion_update(
+        actor=sheet.secretariat, criterion=criterion, name="Gương mẫu, có uy tín", max_points=40
+    )
+    entry = AuditEntry.objects.get(action="criterion.update")
+    assert entry.before == {"name": "Gương mẫu", "max_points": 50}
+    assert entry.after == {"name": "Gương mẫu, có uy tín", "max_points": 40}
+
+    services.campaign_close(actor=sheet.secretariat, campaign=sheet.campaign)
+    criterion.refresh_from_db()
+    with pytest.raises(WorkflowError, match="đã đóng"):
+        criteria_services.criterion_update(
+            actor=sheet.secretariat, criterion=criterion, name="Sửa sau khi đóng", max_points=40
+        )
+    with pytest.raises(WorkflowError, match="đã đóng"):
+        criteria_services.criterion_delete(actor=sheet.secretariat, criterion=criterion)
+    assert AuditEntry.objects.filter(action__startswith="criterion.").count() == 1
