@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from committees.models import RoundStatus, VoteRound
 from inspections.models import Inspection
@@ -79,3 +80,41 @@ def test_the_live_year_has_cases_in_every_state_visits_next_week_and_a_round_ope
 def test_a_today_before_2024_is_refused_in_words(db):
     with pytest.raises(CommandError, match="phải sau năm 2023"):
         call_command("seed_demo", "--today", "2023-05-01", stdout=StringIO())
+
+
+def test_right_after_seeding_on_the_real_date_an_officer_registers_and_submits_on_the_pages(
+    client, db
+):
+    call_command("seed_demo", stdout=StringIO())
+    today = datetime.date.today()
+    campaign = Campaign.objects.get(year=today.year)
+    officer = get_user_model().objects.get(username="canbo.tamson")
+    client.force_login(officer)
+
+    form = client.get(reverse("models_registry:initiative_create")).context["form"]
+    assert form.initial["campaign"] == campaign
+    response = client.post(
+        reverse("models_registry:initiative_create"),
+        {
+            "campaign": campaign.pk,
+            "unit": Unit.objects.get(name="Đoàn Thanh niên phường Tam Sơn").pk,
+            "name": "Thanh niên Tam Sơn giữ đường làng sạch đẹp",
+            "goals": "Mỗi tháng 2 buổi ra quân",
+            "field_culture_society": "on",
+            "subject": "collective",
+            "start_date": (today + 20 * DAY).isoformat(),
+            "end_date": (today + 200 * DAY).isoformat(),
+            "target_level": campaign.levels.get(rank=1).pk,
+        },
+    )
+    case = Initiative.objects.get(name="Thanh niên Tam Sơn giữ đường làng sạch đẹp")
+    assert response["Location"] == case.get_absolute_url()
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-transition="submit"' in page
+    client.post(
+        reverse("models_registry:initiative_transition", args=[case.pk]),
+        {"transition": "submit", "expected_state": State.DRAFT},
+    )
+    case.refresh_from_db()
+    assert case.state == State.REGISTERED
+    assert not campaign.deadlineextension_set.exists()
