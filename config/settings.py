@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "committees",
     "inspections",
     "notifications",
+    "plans",
     "dashboards",
     "demo",
     # Not a domain app: the operators' commands (healthcheck, backup, restore), on top.

@@ -7,8 +7,15 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from models_registry.models import Campaign, Initiative, RecognitionLevel, Subject
+from models_registry.models import (
+    Campaign,
+    CampaignStatus,
+    Initiative,
+    RecognitionLevel,
+    Subject,
+)
 from models_registry.services.initiatives import initiative_create
 from notifications.models import Notification, Status
 from units.models import Membership, Unit, UnitKind
@@ -17,6 +24,7 @@ from workflow.lifecycle import Role, State
 from workflow.services import transition_apply
 
 DEMO_PASSWORD = "DanVanKheo@2023"
+TODAY_TOO_EARLY = "Ngày của dữ liệu mẫu phải sau năm 2023 (năm 2022 và 2023 là các năm đã qua)."
 
 WARDS = [
     "Châu Khê",
@@ -346,13 +354,20 @@ DEMO_NOT_SENT = "(dữ liệu mẫu: chỉ hiển thị trong hộp thư thông 
 
 
 @transaction.atomic
-def seed_demo(*, rng_seed: int = 2023, send_mail: bool = False) -> tuple[DemoLogins, int]:
-    """Build (or complete) the demo. Returns the logins and how many cases it created.
+def seed_demo(
+    *, rng_seed: int = 2023, today: datetime.date | None = None, send_mail: bool = False
+) -> tuple[DemoLogins, int]:
+    """Build (or complete) the demo: 2022 and 2023 as history, and a live campaign for
+    ``today``'s year (by default the real today; see ``demo.current``). Returns the
+    logins and how many cases it created.
 
     The e-mails its transitions queue are never sent unless ``send_mail``: their outbox
     rows stay as inbox entries only, marked ``DEMO_NOT_SENT``, so no relay receives the
     demo's few hundred messages (the delivery messages published after commit find
     nothing to send). Its addresses are on ``tuson.example`` anyway (RFC 2606)."""
+    today = today or timezone.localdate()
+    if today.year <= 2023:
+        raise ValueError(TODAY_TOO_EARLY)
     last_row = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     units = build_directory()
     c2022, c2023 = build_campaigns()
@@ -398,6 +413,12 @@ def seed_demo(*, rng_seed: int = 2023, send_mail: bool = False) -> tuple[DemoLog
     from .committees import committees_seed  # committees, votes, decisions (issue 6)
 
     committees_seed(people=people, units=units, c2022=c2022, c2023=c2023)
+    # 2022 is history: closed, read-only. 2023 stays open, as the plan it was (its
+    # deadline long past), for the imports and exports of its forms.
+    Campaign.objects.filter(pk=c2022.pk).update(status=CampaignStatus.CLOSED)
+    from .current import current_seed  # the live year, made from the 2023 plan
+
+    created += current_seed(people=people, units=units, source=c2023, today=today)
     if not send_mail:
         Notification.objects.filter(pk__gt=last_row, status=Status.PENDING).update(
             status=Status.SENT, last_error=DEMO_NOT_SENT

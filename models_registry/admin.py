@@ -19,20 +19,35 @@ class RecognitionLevelInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["year", "name", "plan_number", "registration_deadline", "recognition_date"]
+    list_display = [
+        "year",
+        "name",
+        "plan_number",
+        "registration_deadline",
+        "recognition_date",
+        "status",
+    ]
+    # Opening and closing go through the plan's pages (/ke-hoach/), which log them.
+    readonly_fields = ["status"]
     inlines = [RecognitionLevelInline]
 
 
 @admin.register(DeadlineExtension)
 class DeadlineExtensionAdmin(admin.ModelAdmin):
-    list_display = ["campaign", "unit", "until", "granted_by", "granted_at"]
-    readonly_fields = ["granted_by", "granted_at"]
-    autocomplete_fields = ["unit"]
+    """Read-only: extensions are granted and revoked on the plan's pages
+    (``/ke-hoach/<campaign>/gia-han/``), which log each change and tell the unit."""
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.granted_by = request.user
-        super().save_model(request, obj, form, change)
+    list_display = ["campaign", "unit", "until", "granted_by", "granted_at", "revoked_at"]
+    list_select_related = ["campaign", "unit", "granted_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Initiative)

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from units.models import Unit
 from workflow.lifecycle import TRANSITIONS
 
-from .models import Campaign, Initiative, RecognitionLevel
+from .models import Campaign, CampaignStatus, Initiative, RecognitionLevel
 
 
 class DateInput(forms.DateInput):
@@ -18,8 +18,11 @@ class InitiativeForm(forms.ModelForm):
     """Every column of the registration form. Validation of the rules lives in the
     service; this form only shapes the input."""
 
+    # Units register only into an open campaign.
     campaign = forms.ModelChoiceField(
-        label="Kế hoạch năm", queryset=Campaign.objects.all(), empty_label=None
+        label="Kế hoạch năm",
+        queryset=Campaign.objects.filter(status=CampaignStatus.OPEN).order_by("-year"),
+        empty_label=None,
     )
 
     class Meta:
@@ -50,7 +53,9 @@ class InitiativeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["unit"].empty_label = None
-        self.fields["target_level"].queryset = RecognitionLevel.objects.select_related("campaign")
+        self.fields["target_level"].queryset = RecognitionLevel.objects.filter(
+            campaign__status=CampaignStatus.OPEN
+        ).select_related("campaign")
         self.fields["target_level"].label_from_instance = lambda level: (
             f"{level.name} ({level.campaign.year})"
         )

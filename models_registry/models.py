@@ -14,9 +14,22 @@ from units.text import fold
 from workflow.lifecycle import State
 from workflow.models import WorkflowCase
 
+CAMPAIGN_CLOSED = "Kế hoạch năm {year} đã đóng: không đăng ký, gửi hay sửa hồ sơ được nữa."
+CAMPAIGN_NOT_OPEN = "Kế hoạch năm {year} chưa mở: Ban Dân vận chưa cho đăng ký."
+
+
+class CampaignStatus(models.TextChoices):
+    PREPARING = "preparing", "Đang chuẩn bị"
+    OPEN = "open", "Đang mở"
+    CLOSED = "closed", "Đã đóng"
+
 
 class Campaign(models.Model):
-    """One year's plan: its dates are data, read by the deadline sweep."""
+    """One year's plan: its dates are data, read by the deadline sweep.
+
+    Units register and submit only into an open campaign; one being prepared (made from
+    last year's by the secretariat) or closed (the year is over) is read-only to them,
+    and a closed one to the secretariat as well."""
 
     year = models.PositiveSmallIntegerField("Năm", unique=True)
     name = models.CharField("Tên phong trào", max_length=255)
@@ -30,6 +43,17 @@ class Campaign(models.Model):
     decision_wait_days = models.PositiveSmallIntegerField(
         "Số ngày chờ quyết định tối đa", default=30
     )
+    resubmit_days = models.PositiveSmallIntegerField(
+        "Số ngày được gửi lại hồ sơ bị trả lại",
+        default=7,
+        help_text="Tính từ ngày trả lại, kể cả khi đã qua hạn đăng ký.",
+    )
+    status = models.CharField(
+        "Tình trạng",
+        max_length=20,
+        choices=CampaignStatus.choices,
+        default=CampaignStatus.OPEN,
+    )
 
     class Meta:
         verbose_name = "Kế hoạch / phong trào năm"
@@ -38,6 +62,28 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"
+
+    def resubmit_until(self, *, returned_on: datetime.date) -> datetime.date:
+        """Until when a case returned on ``returned_on`` may be sent again: the period
+        from the return, or the registration deadline if that is later."""
+        period_end = returned_on + datetime.timedelta(days=self.resubmit_days)
+        return max(period_end, self.registration_deadline)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CampaignStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CampaignStatus.CLOSED
+
+    def closed_errors(self) -> list[str]:
+        """Why units may not register or submit into this campaign now (empty: they may)."""
+        if self.status == CampaignStatus.CLOSED:
+            return [CAMPAIGN_CLOSED.format(year=self.year)]
+        if self.status == CampaignStatus.PREPARING:
+            return [CAMPAIGN_NOT_OPEN.format(year=self.year)]
+        return []
 
 
 class RecognitionLevel(models.Model):
@@ -72,13 +118,35 @@ class DeadlineExtension(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="Người cho phép"
     )
     granted_at = models.DateTimeField("Thời điểm", auto_now_add=True)
+    # Revoking keeps the row (the administration log and the list still read it).
+    revoked_at = models.DateTimeField("Thu hồi lúc", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Người thu hồi",
+    )
 
     class Meta:
         verbose_name = "Gia hạn đăng ký"
         verbose_name_plural = "Gia hạn đăng ký"
+        ordering = ["-granted_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["campaign", "unit", "until"],
+                name="extension_in_force",
+                condition=Q(revoked_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} — đến {self.until:%d/%m/%Y}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 class Field(models.TextChoices):
@@ -98,6 +166,10 @@ FIELD_FLAGS = {f"field_{choice.value}": choice for choice in Field}
 MISSING_FIELD = "Chưa nhập “{label}”."
 NO_FIELD = "Chưa chọn lĩnh vực nào."
 DEADLINE_PASSED = "Đã quá hạn đăng ký ({deadline}). Cần Ban Dân vận cho phép đơn vị nộp muộn."
+RESUBMIT_PASSED = (
+    "Đã quá hạn đăng ký ({deadline}) và quá hạn gửi lại hồ sơ bị trả lại ({until}). "
+    "Cần Ban Dân vận cho phép đơn vị nộp muộn."
+)
 NOT_STARTED = "Chưa đến ngày bắt đầu triển khai ({start})."
 LEVEL_UNKNOWN = "Cấp công nhận không thuộc kế hoạch của hồ sơ."
 LEVEL_ABOVE_TARGET = "Không thể công nhận ở cấp cao hơn cấp đã đăng ký."
@@ -167,6 +239,11 @@ class Initiative(WorkflowCase):
     mid_year_reported = models.BooleanField("Đã nộp báo cáo sơ kết", default=False, editable=False)
     year_end_reported = models.BooleanField(
         "Đã nộp báo cáo tổng kết", default=False, editable=False
+    )
+    # Set by return_for_revision: the unit may send the case again until this day, even
+    # past the registration deadline (the campaign's ``resubmit_days`` from the return).
+    resubmit_until = models.DateField(
+        "Được gửi lại đến ngày", null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField("Ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("Cập nhật lần cuối", auto_now=True)
@@ -267,12 +344,14 @@ class Initiative(WorkflowCase):
 
     def transition_errors(self, name: str, *, actor, today, payload: dict) -> list[str]:
         if name == "submit":
-            errors = self.missing_for_submission()
-            if today > self.campaign.registration_deadline and not self._late_submission_allowed(
-                today
-            ):
+            errors = self.missing_for_submission() + self.campaign.closed_errors()
+            if not self.may_submit_on(today):
                 deadline = self.campaign.registration_deadline.strftime("%d/%m/%Y")
-                errors.append(DEADLINE_PASSED.format(deadline=deadline))
+                if self.resubmit_until:
+                    until = self.resubmit_until.strftime("%d/%m/%Y")
+                    errors.append(RESUBMIT_PASSED.format(deadline=deadline, until=until))
+                else:
+                    errors.append(DEADLINE_PASSED.format(deadline=deadline))
             return errors
         if name == "start" and (self.start_date is None or self.start_date > today):
             start = self.start_date.strftime("%d/%m/%Y") if self.start_date else "—"
@@ -291,9 +370,13 @@ class Initiative(WorkflowCase):
                 return [LEVEL_NOT_HIGHER]
         return []
 
-    def apply_effects(self, name: str, payload: dict) -> None:
+    def apply_effects(self, name: str, payload: dict, *, today: datetime.date) -> None:
         if name in ("recognize", "upgrade"):
             self.recognized_level_id = payload["level_id"]
+        if name == "return_for_revision":
+            self.resubmit_until = self.campaign.resubmit_until(returned_on=today)
+            # Kept in the log too: the return notice and the timeline name this date.
+            payload["resubmit_until"] = self.resubmit_until.isoformat()
 
     def committee_errors(self, committee) -> list[str]:
         """A committee votes on the inspected cases of its unit's subtree and campaign
@@ -318,10 +401,23 @@ class Initiative(WorkflowCase):
             errors.append(NOT_BEFORE_COMMITTEE.format(state=self.get_state_display()))
         return errors
 
+    def may_submit_on(self, today: datetime.date) -> bool:
+        """The deadline rule: on or before the registration deadline; after it, within
+        the resubmission period of a return, or under an extension in force granted
+        to the case's unit or a unit above it."""
+        if today <= self.campaign.registration_deadline:
+            return True
+        if self.resubmit_until and today <= self.resubmit_until:
+            return True
+        return self._late_submission_allowed(today)
+
     def _late_submission_allowed(self, today: datetime.date) -> bool:
         ancestors = [int(pk) for pk in self.unit.path.strip("/").split("/") if pk]
         return DeadlineExtension.objects.filter(
-            campaign_id=self.campaign_id, unit_id__in=ancestors, until__gte=today
+            campaign_id=self.campaign_id,
+            unit_id__in=ancestors,
+            until__gte=today,
+            revoked_at__isnull=True,
         ).exists()
 
 

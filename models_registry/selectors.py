@@ -11,7 +11,7 @@ from units.models import Unit
 from units.text import fold
 from workflow.lifecycle import State
 
-from .models import FIELD_FLAGS, Campaign, Initiative, ProgressReport
+from .models import FIELD_FLAGS, Campaign, CampaignStatus, Initiative, ProgressReport
 
 
 def initiative_list(*, actor) -> QuerySet[Initiative]:
@@ -110,8 +110,9 @@ CARRY_OVER_STATES = frozenset(
 
 
 def carry_over_target() -> Campaign | None:
-    """The campaign models are carried into: this year's, the latest one."""
-    return Campaign.objects.order_by("-year").first()
+    """The campaign models are carried into: this year's, the latest open one (not one
+    still being prepared, nor a closed one)."""
+    return Campaign.objects.filter(status=CampaignStatus.OPEN).order_by("-year").first()
 
 
 def carry_over_candidates(

@@ -30,7 +30,9 @@ class WorkflowCase(ConcurrentTransitionMixin, models.Model):
     - ``roles_of(actor) -> set[str]``: the roles ``actor`` holds over this case;
     - ``transition_errors(name, *, actor, today, payload) -> list[str]``: the domain's
       guards (required fields, deadlines, dates), as Vietnamese messages;
-    - ``apply_effects(name, payload)``: fields a transition sets besides the state.
+    - ``apply_effects(name, payload, *, today)``: fields a transition sets besides the
+      state (``today`` is the date the transition is applied on; ``payload`` is logged
+      after this runs, so what it adds there is kept in the log).
 
     Apps above the engine may ask more of it (``committees`` asks ``committee_errors``).
     """
@@ -58,44 +60,44 @@ class WorkflowCase(ConcurrentTransitionMixin, models.Model):
     def transition_errors(self, name: str, *, actor, today, payload: dict) -> list[str]:
         return []
 
-    def apply_effects(self, name: str, payload: dict) -> None:
+    def apply_effects(self, name: str, payload: dict, *, today) -> None:
         return None
 
     @transition(**_t("submit"))
-    def submit(self, payload: dict) -> None:
-        self.apply_effects("submit", payload)
+    def submit(self, payload: dict, today=None) -> None:
+        self.apply_effects("submit", payload, today=today)
 
     @transition(**_t("return_for_revision"))
-    def return_for_revision(self, payload: dict) -> None:
-        self.apply_effects("return_for_revision", payload)
+    def return_for_revision(self, payload: dict, today=None) -> None:
+        self.apply_effects("return_for_revision", payload, today=today)
 
     @transition(**_t("start"))
-    def start(self, payload: dict) -> None:
-        self.apply_effects("start", payload)
+    def start(self, payload: dict, today=None) -> None:
+        self.apply_effects("start", payload, today=today)
 
     @transition(**_t("record_inspection"))
-    def record_inspection(self, payload: dict) -> None:
-        self.apply_effects("record_inspection", payload)
+    def record_inspection(self, payload: dict, today=None) -> None:
+        self.apply_effects("record_inspection", payload, today=today)
 
     @transition(**_t("request_reinspection"))
-    def request_reinspection(self, payload: dict) -> None:
-        self.apply_effects("request_reinspection", payload)
+    def request_reinspection(self, payload: dict, today=None) -> None:
+        self.apply_effects("request_reinspection", payload, today=today)
 
     @transition(**_t("recognize"))
-    def recognize(self, payload: dict) -> None:
-        self.apply_effects("recognize", payload)
+    def recognize(self, payload: dict, today=None) -> None:
+        self.apply_effects("recognize", payload, today=today)
 
     @transition(**_t("reject"))
-    def reject(self, payload: dict) -> None:
-        self.apply_effects("reject", payload)
+    def reject(self, payload: dict, today=None) -> None:
+        self.apply_effects("reject", payload, today=today)
 
     @transition(**_t("upgrade"))
-    def upgrade(self, payload: dict) -> None:
-        self.apply_effects("upgrade", payload)
+    def upgrade(self, payload: dict, today=None) -> None:
+        self.apply_effects("upgrade", payload, today=today)
 
     @transition(**_t("withdraw"))
-    def withdraw(self, payload: dict) -> None:
-        self.apply_effects("withdraw", payload)
+    def withdraw(self, payload: dict, today=None) -> None:
+        self.apply_effects("withdraw", payload, today=today)
 
 
 class TransitionLogQuerySet(models.QuerySet):

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from audit import services as audit
 from models_registry.models import Campaign, Subject
 from units.access import is_secretariat
 from workflow.errors import WorkflowError
@@ -19,6 +20,14 @@ MAX_BELOW_SCORES = (
 MAX_FIXED = "Tiêu chí đã được chấm trong biên bản đã hoàn thành nên không đổi được điểm tối đa."
 IN_USE = "Tiêu chí đã được dùng để chấm điểm trong biên bản kiểm tra nên không xóa được."
 SUBJECT_UNKNOWN = "Đối tượng không hợp lệ."
+CAMPAIGN_CLOSED = "Kế hoạch năm {year} đã đóng nên không sửa được bộ tiêu chí."
+# What the administration log keeps of a criterion.
+LOGGED = ("subject", "order", "name", "description", "max_points")
+
+
+def _refuse_closed(campaign: Campaign) -> None:
+    if campaign.is_closed:
+        raise WorkflowError(CAMPAIGN_CLOSED.format(year=campaign.year))
 
 
 def _check(actor, name: str, max_points) -> list[str]:
@@ -66,21 +75,30 @@ def criterion_create(
         errors.append(SUBJECT_UNKNOWN)
     if errors:
         raise WorkflowError(*errors)
+    _refuse_closed(campaign)
     if order is None:
         last = Criterion.objects.filter(campaign=campaign, subject=subject).aggregate(
             last=Max("order")
         )["last"]
         order = (last or 0) + 1
-    return _save(
-        Criterion(
-            campaign=campaign,
-            subject=subject,
-            name=name.strip(),
-            description=(description or "").strip(),
-            max_points=max_points,
-            order=order,
+    with transaction.atomic():
+        criterion = _save(
+            Criterion(
+                campaign=campaign,
+                subject=subject,
+                name=name.strip(),
+                description=(description or "").strip(),
+                max_points=max_points,
+                order=order,
+            )
         )
-    )
+        audit.record(
+            actor=actor,
+            action="criterion.create",
+            target=criterion,
+            after=audit.snapshot(criterion, LOGGED),
+        )
+    return criterion
 
 
 def criterion_update(
@@ -97,6 +115,8 @@ def criterion_update(
     errors = _check(actor, name, max_points)
     if errors:
         raise WorkflowError(*errors)
+    _refuse_closed(criterion.campaign)
+    before = audit.snapshot(criterion, LOGGED)
     scores = CriterionScore.objects.filter(criterion=criterion)
     if max_points != criterion.max_points:
         if scores.filter(visit__status=VisitStatus.COMPLETED).exists():
@@ -113,6 +133,13 @@ def criterion_update(
         _save(criterion)
         # Draft scores carry the maximum they are checked against.
         scores.update(max_points=max_points)
+        audit.record(
+            actor=actor,
+            action="criterion.update",
+            target=criterion,
+            before=before,
+            after=audit.snapshot(criterion, LOGGED),
+        )
     return criterion
 
 
@@ -120,6 +147,14 @@ def criterion_delete(*, actor, criterion: Criterion) -> None:
     """Remove a criterion that no visit has scored yet."""
     if not is_secretariat(actor):
         raise WorkflowError(ONLY_SECRETARIAT)
+    _refuse_closed(criterion.campaign)
     if CriterionScore.objects.filter(criterion=criterion).exists():
         raise WorkflowError(IN_USE)
-    criterion.delete()
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="criterion.delete",
+            target=criterion,
+            before=audit.snapshot(criterion, LOGGED),
+        )
+        criterion.delete()

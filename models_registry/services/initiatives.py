@@ -5,8 +5,10 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from audit import services as audit
 from units.access import is_secretariat, units_for_officer
 from units.models import Unit
 from workflow.errors import WorkflowError
@@ -26,6 +28,9 @@ END_BEFORE_START = "Thời gian kết thúc phải sau thời gian bắt đầu.
 LEVEL_OF_OTHER_CAMPAIGN = "Cấp đăng ký không thuộc kế hoạch năm {year}."
 ONLY_SECRETARIAT = "Chỉ Ban Dân vận được gia hạn đăng ký."
 REASON_REQUIRED = "Vui lòng ghi rõ lý do gia hạn."
+EXTENSION_CAMPAIGN_CLOSED = "Kế hoạch năm {year} đã đóng: không gia hạn được nữa."
+EXTENSION_NOT_AFTER_DEADLINE = "Ngày được nộp đến phải sau hạn đăng ký ({deadline})."
+EXTENSION_ALREADY_REVOKED = "Gia hạn này đã được thu hồi trước đó."
 
 EDITABLE_FIELDS = (
     "unit",
@@ -90,6 +95,8 @@ def initiative_create(
     end date not before start date; the target level belongs to the campaign."""
     if not _may_register_for(actor, unit):
         raise WorkflowError(NOT_YOUR_UNIT)
+    if closed := campaign.closed_errors():
+        raise WorkflowError(*closed)
     initiative = Initiative(
         campaign=campaign, unit=unit, created_by=actor, continues_from=continues_from
     )
@@ -109,6 +116,8 @@ def initiative_update(*, actor, initiative: Initiative, **data: Any) -> Initiati
         raise WorkflowError(NOT_OFFICER)
     if initiative.state != State.DRAFT:
         raise WorkflowError(ONLY_DRAFTS)
+    if closed := initiative.campaign.closed_errors():
+        raise WorkflowError(*closed)
     if "unit" in data and not _may_register_for(actor, data["unit"]):
         raise WorkflowError(NOT_YOUR_UNIT)
     for name, value in data.items():
@@ -131,14 +140,73 @@ def initiative_update(*, actor, initiative: Initiative, **data: Any) -> Initiati
     return initiative
 
 
+EXTENSION_FIELDS = ("unit", "until", "reason", "revoked_at", "revoked_by")
+
+
 def deadline_extension_grant(
-    *, actor, campaign: Campaign, unit: Unit, until: datetime.date, reason: str
+    *,
+    actor,
+    campaign: Campaign,
+    unit: Unit,
+    until: datetime.date,
+    reason: str,
 ) -> DeadlineExtension:
-    """The secretariat lets ``unit`` and its sub-units submit until ``until``."""
+    """The secretariat lets ``unit`` and its sub-units submit until ``until``.
+
+    Guarantees: only the secretariat (or the superuser); a reason; the campaign is not
+    closed; ``until`` lies after the registration deadline (an extension to a date the
+    deadline already covers would change nothing); one administration log row. Telling
+    the unit is the caller's part (``plans.services``)."""
     if not is_secretariat(actor):
         raise WorkflowError(ONLY_SECRETARIAT)
+    errors = []
     if not reason.strip():
-        raise WorkflowError(REASON_REQUIRED)
-    return DeadlineExtension.objects.create(
-        campaign=campaign, unit=unit, until=until, reason=reason.strip(), granted_by=actor
-    )
+        errors.append(REASON_REQUIRED)
+    if campaign.is_closed:
+        errors.append(EXTENSION_CAMPAIGN_CLOSED.format(year=campaign.year))
+    if until <= campaign.registration_deadline:
+        errors.append(
+            EXTENSION_NOT_AFTER_DEADLINE.format(
+                deadline=campaign.registration_deadline.strftime("%d/%m/%Y")
+            )
+        )
+    if errors:
+        raise WorkflowError(*errors)
+    with transaction.atomic():
+        extension = DeadlineExtension.objects.create(
+            campaign=campaign, unit=unit, until=until, reason=reason.strip(), granted_by=actor
+        )
+        audit.record(
+            actor=actor,
+            action="extension.grant",
+            target=extension,
+            after=audit.snapshot(extension, ("unit", "until", "reason")),
+            reason=extension.reason,
+        )
+    return extension
+
+
+def deadline_extension_revoke(
+    *, actor, extension: DeadlineExtension, reason: str = ""
+) -> DeadlineExtension:
+    """End an extension now. The row stays (revoked at, by whom), so the list and the
+    administration log keep reading it; revoking twice is refused."""
+    if not is_secretariat(actor):
+        raise WorkflowError(ONLY_SECRETARIAT)
+    with transaction.atomic():
+        locked = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
+        if locked.revoked_at is not None:
+            raise WorkflowError(EXTENSION_ALREADY_REVOKED)
+        before = audit.snapshot(locked, ("revoked_at", "revoked_by"))
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = actor
+        locked.save(update_fields=["revoked_at", "revoked_by"])
+        audit.record(
+            actor=actor,
+            action="extension.revoke",
+            target=locked,
+            before=before,
+            after=audit.snapshot(locked, ("revoked_at", "revoked_by")),
+            reason=reason.strip(),
+        )
+    return locked

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from units.access import roles_of_user, sees_everything, units_for_officer
@@ -18,7 +19,7 @@ from workflow.services import transition_apply, transitions_available
 
 from ..filters import InitiativeFilter
 from ..forms import InitiativeForm, TransitionForm
-from ..models import Campaign
+from ..models import Campaign, CampaignStatus
 from ..selectors import initiative_get, initiative_list, initiative_rows
 from ..services.initiatives import initiative_create, initiative_update
 
@@ -77,10 +78,23 @@ def initiative_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     logs = initiative.transition_logs.select_related("actor").order_by("at", "id")
     actions = transitions_available(case=initiative, actor=request.user)
     can_edit = _can_edit(initiative, request.user)
+    today = timezone.localdate()
+    campaign = initiative.campaign
     return render(
         request,
         "models_registry/initiative_detail.html",
-        {"initiative": initiative, "logs": logs, "actions": actions, "can_edit": can_edit},
+        {
+            "initiative": initiative,
+            "logs": logs,
+            "actions": actions,
+            "can_edit": can_edit,
+            # What a return now would allow the unit (shown on the return form).
+            "past_deadline": today > campaign.registration_deadline,
+            "resubmit_until": campaign.resubmit_until(returned_on=today),
+            "resubmit_expired": bool(
+                initiative.resubmit_until and today > initiative.resubmit_until
+            ),
+        },
     )
 
 
@@ -93,7 +107,11 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
     form = InitiativeForm(
         request.POST or None,
         units=units,
-        initial={"campaign": Campaign.objects.order_by("-year").first()},
+        initial={
+            "campaign": Campaign.objects.filter(status=CampaignStatus.OPEN)
+            .order_by("-year")
+            .first()
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -199,8 +199,9 @@ def test_the_case_page_query_count_does_not_grow_with_its_history(
     client.force_login(world.officer_a)
     # session, user, memberships, unread count, case, deadline extension, log with actors,
     # continuations, progress reports (attachments prefetched only when there are reports),
-    # inspections
-    with django_assert_num_queries(10):
+    # inspections. A case returned today needs no extension: its resubmission period
+    # answers the deadline rule without a query.
+    with django_assert_num_queries(9 if transitions > 1 else 10):
         response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
 

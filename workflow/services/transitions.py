@@ -130,7 +130,7 @@ def transition_apply(
             raise WorkflowError(REASON_REQUIRED.format(label=spec.label))
 
         source = locked.state
-        getattr(locked, spec.name)(payload)
+        getattr(locked, spec.name)(payload, today)
         log = TransitionLog.objects.create(
             case=locked,
             transition=spec.name,

@@ -1,12 +1,29 @@
-from django.core.management.base import BaseCommand
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
 
 from ...registry import DEMO_PASSWORD, seed_demo
 
 
-class Command(BaseCommand):
-    help = "Tạo dữ liệu mẫu Từ Sơn 2023 (chạy lại nhiều lần không tạo trùng)."
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"Ngày không hợp lệ: {value!r} (dạng YYYY-MM-DD).") from exc
 
-    def add_arguments(self, parser):
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu mẫu Từ Sơn: năm 2022, 2023 đã qua và kế hoạch năm nay với các hạn "
+        "tính từ hôm nay (chạy lại nhiều lần không tạo trùng)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--today",
+            type=_date,
+            help="Coi ngày này là hôm nay (YYYY-MM-DD), để dữ liệu lặp lại được.",
+        )
         parser.add_argument(
             "--send-mail",
             action="store_true",
@@ -16,9 +33,14 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, send_mail: bool, **options) -> None:
-        logins, created = seed_demo(send_mail=send_mail)
-        self.stdout.write(f"Dữ liệu mẫu Từ Sơn 2023: tạo mới {created} hồ sơ.")
+    def handle(
+        self, *args, today: datetime.date | None = None, send_mail: bool = False, **options
+    ) -> None:
+        try:
+            logins, created = seed_demo(today=today, send_mail=send_mail)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Dữ liệu mẫu Từ Sơn: tạo mới {created} hồ sơ.")
         if not send_mail:
             self.stdout.write("Email của dữ liệu mẫu không được gửi đi (--send-mail để gửi).")
         self.stdout.write(f"Tài khoản đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")

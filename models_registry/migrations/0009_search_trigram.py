@@ -26,7 +26,7 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models_registry", "0007_importjob_columns")]
+    dependencies = [("models_registry", "0008_campaign_status_resubmit_extension_revoke")]
 
     operations = [
         TrigramExtension(),
