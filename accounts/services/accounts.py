@@ -142,9 +142,8 @@ def account_problems(data: AccountData, *, taken_emails=None, taken_usernames=No
                 problems["username"] = USERNAME_TAKEN.format(username=username)
     if data.role not in Role.values:
         problems["role"] = ROLE_UNKNOWN.format(role=data.role)
-    if data.unit is not None and data.unit.active_to is not None:
-        if not data.unit.is_active_on(timezone.localdate()):
-            problems["unit"] = UNIT_CLOSED.format(unit=data.unit.name)
+    if data.unit is not None and not data.unit.is_active_on(timezone.localdate()):
+        problems["unit"] = UNIT_CLOSED.format(unit=data.unit.name)
     return problems
 
 
