@@ -31,9 +31,7 @@ def test_a_loosely_written_file_is_read_with_units_and_roles_resolved(world):
 
 
 def test_a_csv_with_semicolons_and_headers_without_diacritics_is_read_too(world):
-    read = accounts_file_read(
-        data=csv_bytes([";".join(GOOD[0]).split(";")]), name="danh-sach.csv"
-    )
+    read = accounts_file_read(data=csv_bytes([";".join(GOOD[0]).split(";")]), name="danh-sach.csv")
     assert read.ok, read.problems
     assert read.rows[0].unit == world.ward_a_sub
 

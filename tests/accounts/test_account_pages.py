@@ -110,9 +110,7 @@ def test_the_list_filters_by_unit_subtree_role_state_and_text(world, client):
     assert names("q=kiemtra") == ["kiemtra"]
 
 
-def test_the_detail_page_costs_a_fixed_number_of_queries(
-    world, client, django_assert_num_queries
-):
+def test_the_detail_page_costs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     for i in range(5):
         record(actor=world.secretariat, action="account.invite", target=world.officer_a,
                after={"email": f"x{i}@example.test"})  # fmt: skip
@@ -138,7 +136,10 @@ def test_creating_an_account_on_the_page(world, client):
         follow=True,
     )
     text = response.content.decode()
-    assert "Đã tạo tài khoản “lan@example.test” và gửi thư mời đặt mật khẩu tới lan@example.test." in text
+    assert (
+        "Đã tạo tài khoản “lan@example.test” và gửi thư mời đặt mật khẩu tới lan@example.test."
+        in text
+    )
     assert "Chưa đặt mật khẩu" in text
     assert "Cán bộ đơn vị — UBND phường Tam Sơn" in text
     again = client.post(
