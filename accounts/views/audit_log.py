@@ -46,10 +46,13 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     target_id = request.GET.get("target_id", "")
     entries = selectors.audit_list(**filters, target_type=target_type, target_id=target_id)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    order = {name: position for position, name in enumerate(FIELD_LABELS)}
     for entry in page.object_list:
+        # jsonb keeps its keys in its own order: the known fields are shown in ours.
+        changes = sorted(entry.changes, key=lambda change: order.get(change[0], len(order)))
         entry.rows = [
             (FIELD_LABELS.get(name, name), _shown(before), _shown(after))
-            for name, before, after in entry.changes
+            for name, before, after in changes
         ]
     query = request.GET.copy()
     query.pop("page", None)

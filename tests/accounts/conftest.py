@@ -1,6 +1,11 @@
 import pytest
 
 from tests.factories import make_user
+from tests.notifications.conftest import (  # noqa: F401  (real Redis, worker, SMTP)
+    redis_url,
+    smtp,
+    worker,
+)
 
 
 @pytest.fixture

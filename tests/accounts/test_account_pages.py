@@ -85,7 +85,7 @@ def test_the_account_list_costs_the_same_queries_for_5_and_50_accounts(
     # session, user, the actor's roles, unit options, the unit filtered on, count, page,
     # their roles, the header's unread count
     with django_assert_num_queries(9):
-        response = client.get("/quan-ly/tai-khoan/?role=unit_officer&unit=%d" % world.ward_a.pk)
+        response = client.get(f"/quan-ly/tai-khoan/?role=unit_officer&unit={world.ward_a.pk}")
     assert response.status_code == 200
     assert f"{extra + 1} tài khoản." in response.content.decode()
 

@@ -7,12 +7,7 @@ import pytest
 
 from accounts.services.accounts import AccountData, account_create
 from notifications.models import Notification, Status
-from tests.notifications.conftest import (  # noqa: F401  (real Redis, worker, SMTP)
-    redis_url,
-    smtp,
-    wait_until,
-    worker,
-)
+from tests.notifications.conftest import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -86,7 +86,12 @@ def link_in(message) -> str:
 
 
 def test_the_secretariat_creates_20_accounts_from_a_file_and_an_invitee_signs_in(
-    browser, live_server, smtp, worker, tmp_path, shots
+    browser,
+    live_server,
+    smtp,  # noqa: F811  (the fixture imported above)
+    worker,  # noqa: F811
+    tmp_path,
+    shots,
 ):
     path = tmp_path / "tai-khoan-20.xlsx"
     path.write_bytes(xlsx(twenty_people()))
@@ -160,7 +165,11 @@ def test_the_secretariat_creates_20_accounts_from_a_file_and_an_invitee_signs_in
 
 
 def test_a_user_resets_a_forgotten_password_from_the_sign_in_page(
-    browser, live_server, smtp, worker, shots
+    browser,
+    live_server,
+    smtp,  # noqa: F811  (the fixture imported above)
+    worker,  # noqa: F811
+    shots,
 ):
     page = context(browser, PHONE)
     page.goto(f"{live_server.url}/dang-nhap/")
