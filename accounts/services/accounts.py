@@ -44,6 +44,10 @@ USERNAME_INVALID = (
 )
 USERNAME_TAKEN = "Tên đăng nhập “{username}” đã có người dùng."
 UNIT_CLOSED = "Đơn vị “{unit}” đã ngừng hoạt động."
+CREATED_MEANWHILE = (
+    "Một số tài khoản trong tệp vừa được tạo bởi người khác. Không tài khoản nào được tạo: "
+    "hãy tải tệp lên lại để kiểm tra."
+)
 ROLE_UNKNOWN = "Vai trò “{role}” không hợp lệ."
 ROLE_HELD = "Tài khoản đã có vai trò “{role}” tại “{unit}”."
 NOT_INVITABLE_INACTIVE = "Tài khoản đã ngừng sử dụng: hãy cho dùng lại trước khi gửi thư mời."
@@ -193,8 +197,11 @@ def accounts_create_many(*, actor, rows: list[AccountData], invite: bool = True)
     """Create every account of ``rows`` or none (the caller has checked them with
     ``account_problems``; a row that went wrong meanwhile rolls everything back)."""
     _can_manage(actor)
-    with transaction.atomic():
-        return [_create(actor=actor, data=data, invite=invite) for data in rows]
+    try:
+        with transaction.atomic():
+            return [_create(actor=actor, data=data, invite=invite) for data in rows]
+    except IntegrityError:  # someone created one of these names meanwhile
+        raise WorkflowError(CREATED_MEANWHILE) from None
 
 
 def account_invite(*, actor, user) -> None:

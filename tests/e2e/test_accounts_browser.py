@@ -215,3 +215,38 @@ def test_each_role_lands_on_its_page_with_only_its_menu(
         assert no_horizontal_scroll(page), username
         shots(page, f"landing-{username}-{suffix}")
         page.context.close()
+
+
+def test_the_administration_pages_read_well_on_a_phone_and_a_wide_screen(
+    browser, live_server, shots
+):
+    officer = get_user_model().objects.get(username="canbo.dongngan")
+    pages = {
+        "hub": "/quan-ly/",
+        "account-list": "/quan-ly/tai-khoan/",
+        "account-create": "/quan-ly/tai-khoan/tao-moi/",
+        "import": "/quan-ly/tai-khoan/nhap-tep/",
+        "account-detail": f"/quan-ly/tai-khoan/{officer.pk}/",
+        "audit-log": "/quan-ly/nhat-ky/",
+    }
+    for viewport, suffix in ((PHONE, "390"), (WIDE, "1366")):
+        page = context(browser, viewport)
+        login(page, live_server, "bandanvan", demo.DEMO_PASSWORD)
+        if viewport == PHONE:
+            # Something to read in the log and on the account's page.
+            page.goto(f"{live_server.url}{pages['account-detail']}")
+            page.fill("#deactivate-form textarea", "Chuyển công tác")
+            page.click("#deactivate")
+            page.wait_for_selector(".msg.success")
+            page.click("#reactivate")
+            page.wait_for_selector(".msg.success")
+        for name, path in pages.items():
+            page.goto(f"{live_server.url}{path}")
+            assert no_horizontal_scroll(page), (name, suffix)
+            shots(page, f"{name}-{suffix}")
+        page.context.clear_cookies()
+        for name, path in (("login", "/dang-nhap/"), ("forgot", "/tai-khoan/quen-mat-khau/")):
+            page.goto(f"{live_server.url}{path}")
+            assert no_horizontal_scroll(page), (name, suffix)
+            shots(page, f"{name}-{suffix}")
+        page.context.close()
