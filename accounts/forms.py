@@ -79,6 +79,11 @@ class AccountCreateForm(forms.Form):
         self.fields["unit"].choices = [("", "— Chọn đơn vị —"), *unit_choices()]
 
 
+class AccountUpdateForm(forms.Form):
+    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    email = forms.EmailField(label="Email")
+
+
 class RoleAddForm(forms.Form):
     unit = UnitField(label="Đơn vị")
     role = forms.ChoiceField(label="Vai trò", choices=Role.choices)

@@ -18,6 +18,7 @@ urlpatterns = [
         name="import_confirm",
     ),
     path("quan-ly/tai-khoan/<int:pk>/", accounts.account_detail_view, name="detail"),
+    path("quan-ly/tai-khoan/<int:pk>/sua/", accounts.account_update_view, name="update"),
     path("quan-ly/tai-khoan/<int:pk>/vai-tro/", accounts.account_role_add_view, name="role_add"),
     path(
         "quan-ly/tai-khoan/<int:pk>/vai-tro/<int:membership_pk>/bo/",

@@ -26,6 +26,7 @@ from .mail import invitation_queue
 ACTIONS = {
     "account.create": "Tạo tài khoản",
     "account.invite": "Gửi thư mời đặt mật khẩu",
+    "account.update": "Sửa thông tin tài khoản",
     "account.deactivate": "Ngừng sử dụng tài khoản",
     "account.reactivate": "Cho dùng lại tài khoản",
     "account.role_add": "Thêm vai trò cho tài khoản",
@@ -214,6 +215,41 @@ def account_invite(*, actor, user) -> None:
         raise WorkflowError(NOT_INVITABLE_NO_EMAIL)
     with transaction.atomic():
         _invite(actor=actor, user=user)
+
+
+def account_update(*, actor, user, full_name: str, email: str) -> None:
+    """Correct the name or the address (an invitation sent to a mistyped address is then
+    sent again by hand). The address stays unique; the sign-in name does not change."""
+    _can_touch(actor, user)
+    full_name = " ".join(full_name.split())
+    email = email.strip()
+    problems = account_problems(
+        AccountData(full_name=full_name, email=email, unit=None, role=Role.VIEWER,
+                    username=user.username),
+        taken_emails={
+            address.lower(): username
+            for address, username in type(user)
+            .objects.filter(email__iexact=email)
+            .exclude(pk=user.pk)
+            .values_list("email", "username")
+        },
+        taken_usernames=set(),
+    )  # fmt: skip
+    if problems:
+        raise WorkflowError(*problems.values())
+    with transaction.atomic():
+        locked = type(user).objects.select_for_update().get(pk=user.pk)
+        before = {"full_name": locked.get_full_name(), "email": locked.email}
+        locked.first_name, locked.last_name, locked.email = full_name, "", email
+        locked.save(update_fields=["first_name", "last_name", "email"])
+        record(
+            actor=actor,
+            action="account.update",
+            target=locked,
+            before=before,
+            after={"full_name": locked.get_full_name(), "email": locked.email},
+        )
+    user.first_name, user.last_name, user.email = full_name, "", email
 
 
 def account_deactivate(*, actor, user, reason: str = "") -> None:

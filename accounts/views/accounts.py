@@ -18,6 +18,7 @@ from ..forms import (
     AccountCreateForm,
     AccountFilterForm,
     AccountsFileForm,
+    AccountUpdateForm,
     ReasonForm,
     RoleAddForm,
 )
@@ -27,6 +28,7 @@ from ..services.accounts import (
     account_deactivate,
     account_invite,
     account_reactivate,
+    account_update,
     accounts_create_many,
     membership_add,
     membership_remove,
@@ -37,6 +39,7 @@ CREATED = "Đã tạo tài khoản “{username}”."
 CREATED_INVITED = "Đã tạo tài khoản “{username}” và gửi thư mời đặt mật khẩu tới {email}."
 CREATED_MANY = "Đã tạo {count} tài khoản."
 CREATED_MANY_INVITED = "Đã tạo {count} tài khoản và gửi thư mời tới từng người."
+UPDATED = "Đã lưu thông tin tài khoản."
 INVITED = "Đã gửi thư mời đặt mật khẩu tới {email}."
 DEACTIVATED = "Đã ngừng sử dụng tài khoản “{username}”."
 REACTIVATED = "Đã cho dùng lại tài khoản “{username}”."
@@ -107,6 +110,9 @@ def account_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "account": account,
             "role_form": RoleAddForm(),
+            "update_form": AccountUpdateForm(
+                initial={"full_name": account.get_full_name(), "email": account.email}
+            ),
             "reason_form": ReasonForm(),
             "history": history,
             "history_more": len(history) == HISTORY_ROWS,
@@ -114,6 +120,30 @@ def account_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "target_type": account._meta.label_lower,
         },
     )
+
+
+@secretariat_required
+@require_POST
+def account_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    account = selectors.account_get(actor=request.user, pk=pk)
+    form = AccountUpdateForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("accounts:detail", pk=account.pk)
+    try:
+        account_update(
+            actor=request.user,
+            user=account,
+            full_name=form.cleaned_data["full_name"],
+            email=form.cleaned_data["email"],
+        )
+    except WorkflowError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, UPDATED)
+    return redirect("accounts:detail", pk=account.pk)
 
 
 @secretariat_required

@@ -22,6 +22,7 @@ PAGES = [
     "/quan-ly/nhat-ky/",
 ]
 ACTIONS = [
+    "/quan-ly/tai-khoan/{officer}/sua/",
     "/quan-ly/tai-khoan/{officer}/vai-tro/",
     "/quan-ly/tai-khoan/{officer}/vai-tro/{membership}/bo/",
     "/quan-ly/tai-khoan/{officer}/gui-thu-moi/",
@@ -221,3 +222,21 @@ def test_the_superuser_uses_every_page(world, client, superuser):
     assert client.get(url(PAGES[-2], world)).status_code == 200
     assert client.get("/quan-ly/nhat-ky/").status_code == 200
     assert get_user_model().objects.filter(is_superuser=True).count() == 1
+
+
+def test_correcting_an_address_on_the_page(world, client):
+    client.force_login(world.secretariat)
+    page = client.post(
+        f"/quan-ly/tai-khoan/{world.officer_b.pk}/sua/",
+        {"full_name": "Cán bộ Tam Sơn", "email": "tamson@example.test"},
+        follow=True,
+    )
+    assert "Đã lưu thông tin tài khoản." in page.content.decode()
+    world.officer_b.refresh_from_db()
+    assert world.officer_b.email == "tamson@example.test"
+    refused = client.post(
+        f"/quan-ly/tai-khoan/{world.officer_b.pk}/sua/",
+        {"full_name": "Cán bộ Tam Sơn", "email": "canbo.a@example.test"},
+        follow=True,
+    )
+    assert "đã thuộc về tài khoản “canbo.a”" in refused.content.decode()

@@ -177,3 +177,40 @@ def test_the_action_names_are_registered_in_vietnamese(world):
 
     assert action_label("account.deactivate") == "Ngừng sử dụng tài khoản"
     assert action_label("account.create") == "Tạo tài khoản"
+
+
+def test_correcting_the_name_and_address_is_logged_and_the_address_stays_unique(world):
+    from accounts.services.accounts import account_update
+
+    account_update(
+        actor=world.secretariat,
+        user=world.officer_a,
+        full_name="  Nguyễn   Văn An ",
+        email="an.nv@example.test",
+    )
+    world.officer_a.refresh_from_db()
+    assert (world.officer_a.get_full_name(), world.officer_a.email) == (
+        "Nguyễn Văn An",
+        "an.nv@example.test",
+    )
+    (entry,) = entries(world.officer_a)
+    assert (entry.action, entry.before, entry.after) == (
+        "account.update",
+        {"full_name": "Cán bộ Đông Ngàn", "email": "canbo.a@example.test"},
+        {"full_name": "Nguyễn Văn An", "email": "an.nv@example.test"},
+    )
+    with pytest.raises(WorkflowError, match=r"đã thuộc về tài khoản “canbo\.b”"):
+        account_update(
+            actor=world.secretariat,
+            user=world.officer_a,
+            full_name="Nguyễn Văn An",
+            email="CANBO.B@example.test",
+        )
+    # Saving without a change writes nothing more.
+    account_update(
+        actor=world.secretariat,
+        user=world.officer_a,
+        full_name="Nguyễn Văn An",
+        email="an.nv@example.test",
+    )
+    assert len(entries(world.officer_a)) == 1
