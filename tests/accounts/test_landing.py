@@ -83,3 +83,13 @@ def test_a_staff_account_given_some_admin_permission_sees_the_admin_link(
 def test_the_sign_in_page_offers_a_forgotten_password(client, db):
     text = client.get("/dang-nhap/").content.decode()
     assert 'href="/tai-khoan/quen-mat-khau/"' in text and "Quên mật khẩu?" in text
+
+
+def test_an_account_without_any_role_is_not_shown_pages_it_would_find_empty(world, client):
+    client.force_login(world.outsider)
+    menu = nav(client)
+    assert 'id="nav-dashboard"' not in menu and 'id="nav-cases"' not in menu
+    assert 'id="nav-inbox"' in menu
+    client.force_login(world.officer_a)
+    menu = nav(client)
+    assert 'id="nav-dashboard"' in menu and 'id="nav-cases"' in menu
