@@ -43,6 +43,9 @@ EMAIL_TAKEN = "Địa chỉ email “{email}” đã thuộc về tài khoản �
 USERNAME_INVALID = (
     "Tên đăng nhập “{username}” không hợp lệ: chỉ dùng chữ không dấu, số và các ký tự @ . + - _."
 )
+USERNAME_TOO_LONG = (
+    "Tên đăng nhập dài quá 150 ký tự: hãy nhập một tên đăng nhập ngắn hơn địa chỉ email."
+)
 USERNAME_TAKEN = "Tên đăng nhập “{username}” đã có người dùng."
 UNIT_CLOSED = "Đơn vị “{unit}” đã ngừng hoạt động."
 CREATED_MEANWHILE = (
@@ -133,7 +136,9 @@ def account_problems(data: AccountData, *, taken_emails=None, taken_usernames=No
             if owner is not None:
                 problems["email"] = EMAIL_TAKEN.format(email=email, username=owner)
     username = data.username.strip() or (username_for(email) if email else "")
-    if username and "email" not in problems:
+    if len(username) > 150:
+        problems["username"] = USERNAME_TOO_LONG
+    elif username and "email" not in problems:
         try:
             User.username_validator(username)
         except ValidationError:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 
+from models_registry.services.bieu_mau.results import ImportFileError
+from models_registry.services.bieu_mau.safety import registration_file_check
 from units.models import Unit
 from units.selectors import unit_match
 from units.text import fold
@@ -107,9 +109,16 @@ class AccountsFile:
         return not any(row.problems for row in self.rows)
 
 
-def _cells_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+def _cells_xlsx(data: bytes, name: str) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    # The biểu mẫu import's guard: size, zip bombs, encrypted or renamed files, checked
+    # before openpyxl parses any XML (with defusedxml).
+    try:
+        registration_file_check(io.BytesIO(data), name=name)
+    except ImportFileError as error:
+        messages = [m for m in error.messages if "biểu mẫu" not in m]
+        raise WorkflowError(*(messages or [NOT_READABLE])) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # not a workbook, or a broken one: the same answer to the user
@@ -160,7 +169,7 @@ def accounts_file_read(*, data: bytes, name: str) -> AccountsFile:
     if len(data) > MAX_BYTES:
         raise WorkflowError(TOO_LARGE.format(mb=MAX_BYTES // (1024 * 1024)))
     is_xlsx = name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
-    rows = _cells_xlsx(data) if is_xlsx else _cells_csv(data)
+    rows = _cells_xlsx(data, name) if is_xlsx else _cells_csv(data)
     start, columns = _header(rows)
     missing = [COLUMNS[code][0] for code in REQUIRED_COLUMNS if code not in columns]
     if missing:

@@ -214,3 +214,13 @@ def test_correcting_the_name_and_address_is_logged_and_the_address_stays_unique(
         email="an.nv@example.test",
     )
     assert len(entries(world.officer_a)) == 1
+
+
+def test_an_address_too_long_to_be_a_sign_in_name_asks_for_one(world):
+    long_address = "a" * 140 + "@example.test"
+    with pytest.raises(WorkflowError, match="Tên đăng nhập dài quá 150 ký tự"):
+        account_create(actor=world.secretariat, data=data(world, email=long_address))
+    user = account_create(
+        actor=world.secretariat, data=data(world, email=long_address, username="can.bo.moi")
+    )
+    assert user.username == "can.bo.moi"
