@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "plans",
     "dashboards",
+    "accounts",
     "demo",
     # Not a domain app: the operators' commands (healthcheck, backup, restore), on top.
     "config",
@@ -140,8 +141,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "models_registry:initiative_list"
+# Each role lands on its own first page (accounts.views.landing.landing_url).
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# One-time links (accounts/tokens.py): a password reset link and an invitation link stop
+# working once used, or after this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", 24 * 3600)
+ACCOUNTS_INVITATION_TIMEOUT = env.int("ACCOUNTS_INVITATION_TIMEOUT", 7 * 24 * 3600)
 
 # django-axes: five failures lock the username from that address for 30 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5)

@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from accounts.views.landing import home_view
 
 admin.site.site_header = "Quản trị — Dân vận khéo"
 admin.site.site_title = "Dân vận khéo"
 admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="models_registry:initiative_list"), name="home"),
+    # Each role's first page (accounts.views.landing.landing_url).
+    path("", home_view, name="home"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -24,6 +26,9 @@ urlpatterns = [
     path("hoi-dong/", include("committees.action_urls")),
     path("hoi-dong/", include("committees.urls")),
     path("ke-hoach/", include("plans.urls")),
+    # The secretariat's administration pages ("quan-ly/") and signing in without a
+    # password ("tai-khoan/").
+    path("", include("accounts.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

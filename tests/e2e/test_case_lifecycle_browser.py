@@ -24,6 +24,8 @@ def test_register_return_with_reason_fix_and_resubmit(page, live_server, world):
     world.campaign.save()
 
     login(page, live_server, world.officer_a.username, PASSWORD)
+    # An officer lands on the to-do (issue 13); the case list is one click away.
+    page.goto(f"{live_server.url}/ho-so/")
     page.click("text=+ Đăng ký mô hình")
     page.select_option("#id_unit", label="UBND phường Đông Ngàn")
     page.fill("#id_name", "Chính quyền thân thiện - công dân hài lòng")
