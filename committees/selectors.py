@@ -5,6 +5,8 @@ annex's rows) are in ``case_selectors``."""
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
+from workflow.lifecycle import DECIDED_STATES
+
 from .models import Committee, RecognitionDecision, RoundStatus, Vote, VoteRound
 from .services import Tally, tally_make
 
@@ -150,3 +152,45 @@ def decision_get(*, pk: int) -> RecognitionDecision:
 def decision_rounds(*, decision: RecognitionDecision) -> QuerySet[VoteRound]:
     """The rounds a decision awarded (its cases), with the cases."""
     return VoteRound.objects.filter(decision=decision).select_related("case").order_by("pk")
+
+
+# --- the committee's reach among the cases (registered with units.access) -----------------
+
+
+def _seat_paths(user) -> list[str]:
+    """The unit paths of the committees ``user`` sits on now, read once per user object
+    (the access rules ask for them several times a request)."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_dvk_committee_paths", None)
+    if cached is None:
+        cached = sorted(
+            set(
+                Committee.objects.filter(Q(members=user) | Q(chair=user)).values_list(
+                    "unit__path", flat=True
+                )
+            )
+        )
+        user._dvk_committee_paths = cached
+    return cached
+
+
+def committee_case_scope(user) -> Q:
+    """The cases a committee member may see: those before or past a decision
+    (inspected, recognised, not recognised) in the reach of a committee they sit on now —
+    its unit and every unit under it. No committee, no case."""
+    paths = _seat_paths(user)
+    if not paths:
+        return Q(pk__in=[])
+    reach = Q()
+    for path in paths:
+        reach |= Q(unit__path__startswith=path)
+    return reach & Q(state__in=DECIDED_STATES)
+
+
+def committee_holds(case, user) -> bool:
+    """Whether ``user`` acts as the committee over ``case`` (re-inspection, votes):
+    ``committee_case_scope`` for one case."""
+    if case.state not in DECIDED_STATES:
+        return False
+    return any(case.unit.path.startswith(path) for path in _seat_paths(user))
