@@ -28,4 +28,11 @@ class CommitteesConfig(AppConfig):
         # Imported for what they register: rounds voided on reinspection (receivers), the
         # positive-verdict guard for "recognize" (guards), the committee's notices and
         # their sweep rules (notices).
+        from units.signals import unit_merged
+
         from . import guards, notices, receivers  # noqa: F401
+
+        unit_merged.connect(
+            receivers.committees_follow_successor,
+            dispatch_uid="committees.committees_follow_successor",
+        )

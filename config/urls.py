@@ -23,6 +23,7 @@ urlpatterns = [
     # born in) and its pages, one prefix.
     path("hoi-dong/", include("committees.action_urls")),
     path("hoi-dong/", include("committees.urls")),
+    path("don-vi/", include("units.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
