@@ -27,10 +27,20 @@ class CommitteesConfig(AppConfig):
         )
         # Imported for what they register: rounds voided on reinspection (receivers), the
         # positive-verdict guard for "recognize" (guards), the committee's notices and
-        # their sweep rules (notices).
+        # their sweep rules (notices), the changes of composition that come into force
+        # on their date (composition).
+        from audit.services import action_register
         from units.signals import unit_merged
 
-        from . import guards, notices, receivers  # noqa: F401
+        from . import composition, guards, notices, receivers  # noqa: F401
+
+        for action, label in (
+            ("committee.create", "Lập hội đồng"),
+            ("committee.change", "Kiện toàn hội đồng (thay đổi có hiệu lực)"),
+            ("committee.change_schedule", "Lên lịch kiện toàn hội đồng"),
+            ("committee.change_cancel", "Hủy thay đổi hội đồng chưa có hiệu lực"),
+        ):
+            action_register(action, label)
 
         unit_merged.connect(
             receivers.committees_follow_successor,

@@ -51,9 +51,14 @@ def committee_members(committee: Committee) -> list:
 
 
 def _with_counts(qs: QuerySet[VoteRound]) -> QuerySet[VoteRound]:
-    """Running counts of an open round: the votes of current members only."""
-    of_member = Q(votes__member__committees=F("committee_id"))
+    """Running counts of an open round: the votes of the members it was opened with
+    (``electorate``, how many they are)."""
+    of_member = Q(votes__member__seated_rounds=F("pk"))
+    electorate = VoteRound.members.through.objects.filter(voteround_id=OuterRef("pk"))
     return qs.annotate(
+        electorate=Subquery(
+            electorate.values("voteround_id").annotate(n=Count("pk")).values("n")[:1]
+        ),
         live_for=Count("votes", filter=of_member & Q(votes__in_favour=True), distinct=True),
         live_against=Count("votes", filter=of_member & Q(votes__in_favour=False), distinct=True),
     )
@@ -68,7 +73,8 @@ def rounds_with_my_vote(qs: QuerySet[VoteRound], *, user) -> QuerySet[VoteRound]
 
 
 def round_tally_of(round_: VoteRound, *, members: int) -> Tally:
-    """The tally of a round read by ``rounds_open`` / ``case_rounds`` (no query)."""
+    """The tally of a round read by ``rounds_open`` / ``case_rounds`` (no query): its
+    electorate when it has one (the members it was opened with), else ``members``."""
     if round_.status == RoundStatus.CLOSED and round_.member_count is not None:
         return tally_make(
             round_.committee,
@@ -76,9 +82,10 @@ def round_tally_of(round_: VoteRound, *, members: int) -> Tally:
             votes_for=round_.votes_for,
             votes_against=round_.votes_against,
         )
+    electorate = getattr(round_, "electorate", None)
     return tally_make(
         round_.committee,
-        members=members,
+        members=electorate if electorate is not None else members,
         votes_for=getattr(round_, "live_for", 0),
         votes_against=getattr(round_, "live_against", 0),
     )
@@ -190,7 +197,6 @@ def committee_case_scope(user) -> Q:
 
 def committee_holds(case, user) -> bool:
     """Whether ``user`` acts as the committee over ``case`` (re-inspection, votes):
-    ``committee_case_scope`` for one case."""
-    if case.state not in DECIDED_STATES:
-        return False
+    the reach of a committee they sit on now. Whether the case's state allows the
+    action is the engine's question, not this one."""
     return any(case.unit.path.startswith(path) for path in _seat_paths(user))

@@ -36,7 +36,7 @@ def reinspect(client, case):
 
 
 def test_a_committee_membership_on_no_committee_opens_no_case(client, world, cases):
-    case_a, case_b = cases
+    _, case_b = cases
     loner = make_user("thanhvien.phuong", (Role.COMMITTEE, world.ward_a))
     client.force_login(loner)
     for case in cases:
