@@ -2,12 +2,22 @@
 case's rounds and decisions. The reads that need the case's own fields (the queue, the
 annex's rows) are in ``case_selectors``."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
+from audit.models import AuditEntry
 from workflow.lifecycle import DECIDED_STATES
 
-from .models import Committee, RecognitionDecision, RoundStatus, Vote, VoteRound
+from .models import (
+    ChangeStatus,
+    Committee,
+    CommitteeChange,
+    RecognitionDecision,
+    RoundStatus,
+    Vote,
+    VoteRound,
+)
 from .services import Tally, tally_make
 
 
@@ -200,3 +210,66 @@ def committee_holds(case, user) -> bool:
     the reach of a committee they sit on now. Whether the case's state allows the
     action is the engine's question, not this one."""
     return any(case.unit.path.startswith(path) for path in _seat_paths(user))
+
+
+# --- the secretariat's composition pages ---------------------------------------------------
+
+
+def committee_manage_list() -> list[Committee]:
+    """Every committee, newest year first, with its level, campaign, unit, chair, member
+    count and pending changes: one query."""
+    return list(
+        Committee.objects.select_related("level__campaign", "unit", "chair")
+        .annotate(
+            member_total=Count("members", distinct=True),
+            pending_total=Count(
+                "changes", filter=Q(changes__status=ChangeStatus.PENDING), distinct=True
+            ),
+        )
+        .order_by("-level__campaign__year", "level__rank", "name", "pk")
+    )
+
+
+def committee_manage_get(*, pk) -> Committee:
+    """A committee for the secretariat's pages, with its members read along."""
+    try:
+        return (
+            Committee.objects.select_related("level__campaign", "unit", "chair")
+            .prefetch_related(
+                Prefetch(
+                    "members",
+                    queryset=get_user_model().objects.order_by(
+                        "first_name", "last_name", "username"
+                    ),
+                )
+            )
+            .get(pk=pk)
+        )
+    except (Committee.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy hội đồng.") from None
+
+
+def committee_pending_changes(*, committee: Committee) -> list[CommitteeChange]:
+    return list(
+        CommitteeChange.objects.filter(committee=committee, status=ChangeStatus.PENDING)
+        .select_related("chair", "made_by")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=get_user_model().objects.order_by("first_name", "last_name", "username"),
+            )
+        )
+        .order_by("effective_on", "pk")
+    )
+
+
+HISTORY_LIMIT = 20
+
+
+def committee_history(*, committee: Committee) -> list[AuditEntry]:
+    """The committee's latest rows in the administration log."""
+    return list(
+        AuditEntry.objects.filter(
+            target_type=Committee._meta.label_lower, target_id=str(committee.pk)
+        ).order_by("-at", "-pk")[:HISTORY_LIMIT]
+    )

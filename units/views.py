@@ -92,9 +92,7 @@ def _detail(request: HttpRequest, unit, **bound) -> HttpResponse:
     context = {
         "unit": unit,
         "ancestors": unit_ancestors(unit),
-        "children": list(
-            unit.children.order_by("name").only("pk", "name", "active_to", "parent")
-        ),
+        "children": list(unit.children.order_by("name").only("pk", "name", "active_to", "parent")),
         "predecessors": list(
             unit.predecessors.order_by("name").only("pk", "name", "active_to", "successor")
         ),

@@ -62,9 +62,7 @@ def test_a_ward_committee_reaches_its_ward_only(client, world, cases):
     assert [c.pk for c in listing.object_list] == [case_a.pk]
 
 
-def test_a_member_removed_from_every_committee_loses_sight_and_reinspection(
-    client, world, cases
-):
+def test_a_member_removed_from_every_committee_loses_sight_and_reinspection(client, world, cases):
     case_a, _ = cases
     committee = make_committee(world)
     gone = world.members[0]

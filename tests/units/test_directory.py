@@ -51,7 +51,12 @@ def test_each_change_writes_one_audit_row_with_before_and_after(world):
         actor=actor, unit=unit, name="Hội Khuyến học P. Đông Ngàn mới", reason="QĐ 1"
     )
     unit_update(
-        actor=actor, unit=unit, short_name="HKH", kind=UnitKind.WARD_BODY, email="", aliases=unit.aliases
+        actor=actor,
+        unit=unit,
+        short_name="HKH",
+        kind=UnitKind.WARD_BODY,
+        email="",
+        aliases=unit.aliases,
     )
     unit_move(actor=actor, unit=unit, parent=world.ward_b)
     unit_close(actor=actor, unit=unit, on=REFORM, reason="QĐ giải thể")
@@ -68,7 +73,12 @@ def test_each_change_writes_one_audit_row_with_before_and_after(world):
     assert rows["unit.close"].after == {"active_to": "30/06/2025"}
     # An edit without a change writes nothing.
     unit_update(
-        actor=actor, unit=unit, short_name="HKH", kind=UnitKind.WARD_BODY, email="", aliases=unit.aliases
+        actor=actor,
+        unit=unit,
+        short_name="HKH",
+        kind=UnitKind.WARD_BODY,
+        email="",
+        aliases=unit.aliases,
     )
     assert len(entries(unit)) == 5
 
