@@ -1,0 +1,80 @@
+"""The Ban Dân vận merges a ward into another from the unit directory (the 2025 reform),
+and the merged ward's cases appear under the successor in the case list filtered by it;
+the directory's pages fit a phone."""
+
+import os
+
+import pytest
+
+from tests.e2e.conftest import login
+from tests.factories import PASSWORD, make_draft
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("SHOTS_DIR", "")
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, name), full_page=True)
+
+
+def test_a_ward_merged_into_another_brings_its_cases_under_the_successor(
+    page, live_server, world
+):
+    make_draft(world, name="Camera an ninh khu phố Đông Ngàn")
+    make_draft(world, unit=world.ward_a_sub, name="Tuyến phố văn minh Đông Ngàn")
+    make_draft(world, actor=world.officer_b, unit=world.ward_b, name="Mô hình của Tam Sơn")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, live_server, world.secretariat.username, PASSWORD)
+
+    page.click("#nav-units")
+    page.wait_for_selector("#unit-tree")
+    shot(page, "tree-1366.png")
+    page.click("#unit-tree >> text=Đảng ủy phường Đông Ngàn")
+    page.wait_for_selector("#change-merge")
+    page.click("#change-merge summary")
+    page.select_option("#change-merge select[name=into]", str(world.ward_b.pk))
+    page.fill("#change-merge input[name=on]", "2025-06-30")
+    page.fill("#change-merge input[name=reason]", "Nghị quyết 1656/NQ-UBTVQH15")
+    shot(page, "merge-form-1366.png")
+    page.click("#change-merge button[type=submit]")
+    page.wait_for_selector(".msg.success")
+    assert "Đã sáp nhập “Đảng ủy phường Đông Ngàn” vào “Đảng ủy phường Tam Sơn”" in (
+        page.inner_text(".messages")
+    )
+    assert "chuyển 1 hồ sơ" in page.inner_text(".messages")
+    shot(page, "merged-1366.png")
+
+    # The successor's page, then its cases.
+    page.click("text=kế thừa bởi >> a")
+    page.wait_for_selector("#unit-cases")
+    assert "Đảng ủy phường Đông Ngàn" in page.inner_text(".facts")  # among its predecessors
+    page.click("#unit-cases")
+    page.wait_for_url("**/ho-so/?unit=*")
+    table = page.inner_text("table.cases")
+    for name in (
+        "Camera an ninh khu phố Đông Ngàn",
+        "Tuyến phố văn minh Đông Ngàn",
+        "Mô hình của Tam Sơn",
+    ):
+        assert name in table
+    assert page.locator("table.cases tbody tr").count() == 3
+    shot(page, "cases-of-successor-1366.png")
+
+
+def test_the_directory_fits_a_phone(phone_page, live_server, world):
+    page = phone_page
+    login(page, live_server, world.secretariat.username, PASSWORD)
+    for path, name in (
+        ("/don-vi/", "tree-390.png"),
+        (f"/don-vi/{world.ward_a.pk}/", "unit-390.png"),
+        ("/don-vi/nap-tep/", "import-390.png"),
+        ("/hoi-dong/quan-ly/them/", "committee-create-390.png"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        if "change-merge" in page.content():
+            page.click("#change-merge summary")
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        shot(page, name)
