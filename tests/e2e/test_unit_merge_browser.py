@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from tests.committees.committee_helpers import make_committee
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, make_draft
 
@@ -19,9 +20,7 @@ def shot(page, name: str) -> None:
         page.screenshot(path=os.path.join(SHOTS, name), full_page=True)
 
 
-def test_a_ward_merged_into_another_brings_its_cases_under_the_successor(
-    page, live_server, world
-):
+def test_a_ward_merged_into_another_brings_its_cases_under_the_successor(page, live_server, world):
     make_draft(world, name="Camera an ninh khu phố Đông Ngàn")
     make_draft(world, unit=world.ward_a_sub, name="Tuyến phố văn minh Đông Ngàn")
     make_draft(world, actor=world.officer_b, unit=world.ward_b, name="Mô hình của Tam Sơn")
@@ -65,12 +64,15 @@ def test_a_ward_merged_into_another_brings_its_cases_under_the_successor(
 
 def test_the_directory_fits_a_phone(phone_page, live_server, world):
     page = phone_page
+    committee = make_committee(world)
     login(page, live_server, world.secretariat.username, PASSWORD)
     for path, name in (
         ("/don-vi/", "tree-390.png"),
         (f"/don-vi/{world.ward_a.pk}/", "unit-390.png"),
         ("/don-vi/nap-tep/", "import-390.png"),
+        ("/hoi-dong/quan-ly/", "committees-390.png"),
         ("/hoi-dong/quan-ly/them/", "committee-create-390.png"),
+        (f"/hoi-dong/quan-ly/{committee.pk}/", "committee-390.png"),
     ):
         page.goto(f"{live_server.url}{path}")
         if "change-merge" in page.content():
@@ -78,3 +80,21 @@ def test_the_directory_fits_a_phone(phone_page, live_server, world):
         width = page.evaluate("document.documentElement.clientWidth")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
         shot(page, name)
+
+
+def test_a_committee_is_composed_from_a_date_on_its_page(page, live_server, world):
+    committee = make_committee(world)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, live_server, world.secretariat.username, PASSWORD)
+    page.click("#nav-committees-manage")
+    page.click(f"#committee-list >> text={committee.name}")
+    page.wait_for_selector("#committee-change-form")
+    page.uncheck(f"#committee-change-form input[value='{world.members[2].pk}']")
+    page.fill("#committee-change-form input[name=effective_on]", "2099-01-01")
+    page.fill("#committee-change-form input[name=reason]", "Quyết định 15-QĐ/BCĐ")
+    page.click("#committee-change-form button[type=submit]")
+    page.wait_for_selector("#pending-changes")
+    assert "Đã lên lịch kiện toàn" in page.inner_text(".messages")
+    assert "Từ 01/01/2099" in page.inner_text("#pending-changes")
+    assert "Lên lịch kiện toàn hội đồng" in page.inner_text("#committee-history")
+    shot(page, "committee-1366.png")
