@@ -96,3 +96,17 @@ def test_a_ward_viewer_reads_its_ward_only_and_exports_it_only(client, world):
     # The city's leadership still reads everything.
     client.force_login(world.viewer)
     assert client.get(detail(theirs)).status_code == 200
+
+
+def test_a_ward_viewers_dashboard_is_narrowed_to_its_ward(client, world):
+    make_draft(world, name="Nháp Đông Ngàn")
+    make_draft(world, actor=world.officer_b, unit=world.ward_b, name="Nháp Tam Sơn")
+    leader = make_user("lanhdao.dongngan", (Role.VIEWER, world.ward_a))
+    client.force_login(leader)
+    response = client.get(reverse("dashboards:dashboard"))
+    assert response.status_code == 200
+    assert response.context["scope"].unit == world.ward_a
+    assert "todo" not in response.context
+    # Asking for another ward is not honoured: the scope stays within theirs.
+    response = client.get(reverse("dashboards:dashboard"), {"unit": world.ward_b.pk})
+    assert response.context["scope"].unit != world.ward_b

@@ -98,3 +98,25 @@ def test_a_committee_is_composed_from_a_date_on_its_page(page, live_server, worl
     assert "Từ 01/01/2099" in page.inner_text("#pending-changes")
     assert "Lên lịch kiện toàn hội đồng" in page.inner_text("#committee-history")
     shot(page, "committee-1366.png")
+
+
+def test_the_bulk_load_previews_then_writes_from_the_page(page, live_server, world, tmp_path):
+    csv = tmp_path / "don-vi.csv"
+    csv.write_text(
+        "Tên đơn vị,Đơn vị cấp trên,Loại\n"
+        "Tổ dân phố Đông Ngàn 1,UBND P. Đông Ngàn,other\n"
+        "Tổ dân phố Đông Ngàn 2,UBND P. Đông Ngàn,other\n",
+        encoding="utf-8",
+    )
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, live_server, world.secretariat.username, PASSWORD)
+    page.goto(f"{live_server.url}/don-vi/nap-tep/")
+    page.set_input_files("#unit-import-form input[type=file]", str(csv))
+    page.click("#unit-import-form button[type=submit]")
+    page.wait_for_selector("#import-preview")
+    assert "Sẽ tạo mới 2 đơn vị" in page.inner_text("#import-preview")
+    shot(page, "import-preview-1366.png")
+    page.click("#import-preview button[name=confirm]")
+    page.wait_for_selector("#unit-tree")
+    assert "tạo mới 2 đơn vị" in page.inner_text(".messages")
+    assert "Tổ dân phố Đông Ngàn 2" in page.text_content("#unit-tree")  # in a closed group
