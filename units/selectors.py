@@ -9,7 +9,7 @@ from django.http import Http404
 from workflow.errors import WorkflowError
 
 from .models import Unit
-from .text import fold_name
+from .text import fold, fold_name
 
 UNIT_UNKNOWN = "Không tìm thấy đơn vị “{name}” trong danh mục."
 UNIT_AMBIGUOUS = "Tên đơn vị “{name}” trùng với nhiều đơn vị."
@@ -76,10 +76,10 @@ def unit_tree(*, today, q: str = "") -> list[TreeRow]:
     its successor's name; with ``q``, only the units whose name or alias matches
     (diacritics ignored), flat. One query."""
     units = list(
-        Unit.objects.select_related("successor")
-        .annotate(member_count=Count("memberships"))
-        .order_by("name", "pk")
+        Unit.objects.select_related("successor").annotate(member_count=Count("memberships"))
     )
+    # Vietnamese order, near enough: "Đ" among the "D"s, not after "Z".
+    units.sort(key=lambda unit: (fold(unit.name), unit.pk))
     if q:
         words = fold_name(q).split()
         hits = [

@@ -9,6 +9,7 @@ import pytest
 from tests.committees.committee_helpers import make_committee
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, make_draft
+from units.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,9 +63,18 @@ def test_a_ward_merged_into_another_brings_its_cases_under_the_successor(page, l
     shot(page, "cases-of-successor-1366.png")
 
 
+BODIES = ("UBND", "UBMTTQ", "Công an", "Đoàn Thanh niên", "Hội LHPN", "Hội CCB", "Hội ND", "Chi bộ")
+
+
 def test_the_directory_fits_a_phone(phone_page, live_server, world):
     page = phone_page
     committee = make_committee(world)
+    # The demo's size: 13 more wards with their 8 sub-units (118+ units in all).
+    for i in range(13):
+        ward = Unit.objects.create(name=f"Đảng ủy phường số {i}", kind="ward", parent=world.city)
+        for body in BODIES:
+            Unit.objects.create(name=f"{body} phường số {i}", kind="ward_body", parent=ward)
+    assert Unit.objects.count() >= 118
     login(page, live_server, world.secretariat.username, PASSWORD)
     for path, name in (
         ("/don-vi/", "tree-390.png"),
@@ -77,6 +87,10 @@ def test_the_directory_fits_a_phone(phone_page, live_server, world):
         page.goto(f"{live_server.url}{path}")
         if "change-merge" in page.content():
             page.click("#change-merge summary")
+        if name == "tree-390.png":
+            page.click("#unit-tree >> text=Đảng ủy phường số 0")  # the link opens the unit
+            page.go_back()
+            page.locator("#unit-tree summary").nth(2).click(position={"x": 4, "y": 8})
         width = page.evaluate("document.documentElement.clientWidth")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
         shot(page, name)
