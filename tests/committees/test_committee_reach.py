@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from committees.services import committee_members_set
-from tests.committees.committee_helpers import make_committee, make_inspected
+from tests.committees.committee_helpers import close, make_committee, make_inspected, votes
 from tests.factories import make_draft, make_user
 from workflow.errors import WorkflowError
 from workflow.lifecycle import Role
@@ -110,3 +110,21 @@ def test_a_ward_viewers_dashboard_is_narrowed_to_its_ward(client, world):
     # Asking for another ward is not honoured: the scope stays within theirs.
     response = client.get(reverse("dashboards:dashboard"), {"unit": world.ward_b.pk})
     assert response.context["scope"].unit != world.ward_b
+
+
+def test_a_ward_viewer_reads_no_city_decision_but_its_own_cases_certificate(client, world):
+    committee = make_committee(world)
+    ours = make_inspected(world, name="Mô hình Đông Ngàn")
+    theirs = make_inspected(world, unit=world.ward_b_sub, name="Mô hình Tam Sơn")
+    ballot = {world.chair: True, **dict.fromkeys(world.members, True)}
+    votes(committee, ours, ballot)
+    votes(committee, theirs, ballot)
+    decision = close(committee, [ours, theirs]).decision
+    leader = make_user("lanhdao.dongngan", (Role.VIEWER, world.ward_a))
+    client.force_login(leader)
+    assert client.get(reverse("committees:decision", args=[decision.pk])).status_code == 404
+    certificate = "committees:certificate"
+    assert client.get(reverse(certificate, args=[decision.pk, ours.pk])).status_code == 200
+    assert client.get(reverse(certificate, args=[decision.pk, theirs.pk])).status_code == 404
+    client.force_login(world.viewer)  # the city's leadership
+    assert client.get(reverse("committees:decision", args=[decision.pk])).status_code == 200
