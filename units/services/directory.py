@@ -16,7 +16,7 @@ from workflow.errors import WorkflowError
 
 from ..access import is_secretariat
 from ..models import Membership, Unit, UnitKind
-from ..signals import unit_merged
+from ..signals import unit_merged, unit_moved
 from ..text import fold_name
 
 ONLY_SECRETARIAT = "Chỉ Ban Dân vận được thay đổi danh mục đơn vị."
@@ -301,7 +301,7 @@ def unit_merge(*, actor, unit: Unit, into: Unit | None, on: datetime.date, reaso
         for child in children:
             _check_name_free(child.name, parent=into, besides=child)
             child.parent = into
-            child.save()
+            child.save(announce_move=False)
         moved["units"] = len(children)
 
         moved["memberships"] = 0
@@ -333,6 +333,8 @@ def unit_merge(*, actor, unit: Unit, into: Unit | None, on: datetime.date, reaso
         unit.active_to = on
         unit.successor = into
         unit.save(update_fields=["active_to", "successor", "name_key"])
+        if children:  # their subtrees changed ancestors: one recount for them all
+            unit_moved.send(sender=Unit, unit=into)
         record(
             actor=actor,
             action="unit.merge",
