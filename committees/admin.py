@@ -1,20 +1,25 @@
 from django.contrib import admin
 
 from .models import Committee, RecognitionDecision, Vote, VoteRound
-from .services import committee_members_set
 
 
 @admin.register(Committee)
 class CommitteeAdmin(admin.ModelAdmin):
+    """Read-only: committees are set up and composed on the secretariat's pages
+    (/hoi-dong/quan-ly/), which write the administration log and keep rounds seated."""
+
     list_display = ["name", "level", "unit", "chair"]
     list_select_related = ["level", "unit", "chair"]
     search_fields = ["name"]
-    autocomplete_fields = ["chair", "members"]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The chair votes like every member: keep them on the list.
-        committee_members_set(committee=form.instance, members=form.instance.members.all())
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

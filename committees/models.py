@@ -196,6 +196,14 @@ class VoteRound(models.Model):
         related_name="+",
         verbose_name="Người kết thúc",
     )
+    # The members the round was opened with: they, and only they, vote in it and count
+    # in its rule, whatever the committee's composition becomes while it is open.
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="seated_rounds",
+        verbose_name="Thành viên khi mở phiên",
+        blank=True,
+    )
     # Frozen when the round closes: the votes cannot change afterwards.
     member_count = models.PositiveSmallIntegerField("Số thành viên", null=True, blank=True)
     votes_for = models.PositiveSmallIntegerField("Số phiếu tán thành", default=0)
@@ -281,3 +289,76 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {'tán thành' if self.in_favour else 'không tán thành'}"
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", "Chưa có hiệu lực"
+    APPLIED = "applied", "Đã có hiệu lực"
+    CANCELLED = "cancelled", "Đã hủy"
+
+
+class CommitteeChange(models.Model):
+    """A change of a committee's composition (kiện toàn: members, chair, vote rule) that
+    takes effect on a date. Applied at once when that date has come, otherwise by the
+    daily sweep on that date; the committee's own fields always hold the composition in
+    force. Rounds opened before keep the members they were opened with."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="changes", verbose_name="Hội đồng"
+    )
+    effective_on = models.DateField("Có hiệu lực từ ngày")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Chủ tịch hội đồng",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", verbose_name="Thành viên"
+    )
+    quorum_numerator = models.PositiveSmallIntegerField()
+    quorum_denominator = models.PositiveSmallIntegerField()
+    approval_numerator = models.PositiveSmallIntegerField()
+    approval_denominator = models.PositiveSmallIntegerField()
+    reason = models.TextField("Căn cứ", blank=True)
+    status = models.CharField(
+        "Tình trạng", max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Người lập",
+    )
+    made_at = models.DateTimeField("Lập lúc", auto_now_add=True)
+    applied_at = models.DateTimeField("Có hiệu lực lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Thay đổi thành phần hội đồng"
+        verbose_name_plural = "Thay đổi thành phần hội đồng"
+        ordering = ["effective_on", "pk"]
+        indexes = [
+            models.Index(
+                fields=["effective_on"],
+                name="committee_change_due",
+                condition=Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} — từ {self.effective_on:%d/%m/%Y}"
+
+    @property
+    def quorum(self) -> Fraction:
+        return Fraction(self.quorum_numerator, self.quorum_denominator)
+
+    @property
+    def approval(self) -> Fraction:
+        return Fraction(self.approval_numerator, self.approval_denominator)
+
+    @property
+    def rule_display(self) -> str:
+        return (
+            f"tham gia ít nhất {share_display(self.quorum)}, tán thành ít nhất "
+            f"{share_display(self.approval)} tổng số thành viên"
+        )

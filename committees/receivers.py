@@ -12,3 +12,17 @@ from .services import rounds_void
 def void_rounds_on_reinspection(sender, *, case, log, actor, **kwargs) -> None:
     if log.transition == "request_reinspection":
         rounds_void(case=case)
+
+
+def committees_follow_successor(sender, *, unit, successor, actor, **kwargs) -> dict[str, int]:
+    """A merged unit's committees go to its successor, unless the successor already has
+    one at that level (then the old one stays with the closed unit, its rounds and
+    decisions with it). Connected in ``CommitteesConfig.ready``."""
+    from .models import Committee
+
+    taken = Committee.objects.filter(unit=successor).values("level_id")
+    return {
+        "committees": Committee.objects.filter(unit=unit)
+        .exclude(level_id__in=taken)
+        .update(unit=successor)
+    }

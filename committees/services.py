@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from workflow.errors import WorkflowError
@@ -39,6 +39,10 @@ from .models import (
 )
 
 NOT_MEMBER = "Chỉ thành viên của “{committee}” mới được biểu quyết."
+NOT_SEATED = (
+    "Phiên biểu quyết hồ sơ “{case}” mở trước khi đồng chí vào hội đồng; phiên giữ nguyên "
+    "thành phần lúc mở nên đồng chí không biểu quyết trong phiên này."
+)
 ONLY_CHAIR = "Chỉ Chủ tịch hội đồng mới được kết thúc biểu quyết và ký quyết định công nhận."
 ROUND_CLOSED = "Hội đồng đã kết thúc biểu quyết hồ sơ “{case}”; phiếu không được ghi nhận."
 NOTHING_SELECTED = "Chưa chọn hồ sơ nào để kết thúc biểu quyết."
@@ -137,10 +141,10 @@ def tally_make(committee: Committee, *, members: int, votes_for: int, votes_agai
     )
 
 
-def _counts(round_ids: Iterable[int], committee: Committee) -> dict[int, tuple[int, int]]:
-    """(for, against) per round, counting only the votes of current members."""
+def _counts(round_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """(for, against) per round, counting the votes of the members it was opened with."""
     rows = (
-        Vote.objects.filter(round_id__in=list(round_ids), member__committees=committee)
+        Vote.objects.filter(round_id__in=list(round_ids), member__seated_rounds=F("round_id"))
         .values("round_id")
         .annotate(
             votes_for=Count("pk", filter=Q(in_favour=True)),
@@ -160,10 +164,10 @@ def round_tally(round_: VoteRound) -> Tally:
             votes_for=round_.votes_for,
             votes_against=round_.votes_against,
         )
-    votes_for, votes_against = _counts([round_.pk], committee).get(round_.pk, (0, 0))
+    votes_for, votes_against = _counts([round_.pk]).get(round_.pk, (0, 0))
     return tally_make(
         committee,
-        members=committee.members.count(),
+        members=round_.members.count(),
         votes_for=votes_for,
         votes_against=votes_against,
     )
@@ -250,7 +254,10 @@ def _round_for_vote(committee: Committee, case) -> VoteRound:
         return locked
     try:
         with transaction.atomic():
-            return VoteRound.objects.create(committee=committee, case=fresh)
+            round_ = VoteRound.objects.create(committee=committee, case=fresh)
+            # The round keeps the members it was opened with.
+            round_.members.set(committee.members.all())
+            return round_
     except IntegrityError:
         # Another member's first vote opened it a moment ago (this insert waited on the
         # unique index until that one committed): vote in that round.
@@ -265,7 +272,8 @@ def vote_cast(*, actor, committee: Committee, case, in_favour: bool, comment: st
 
     Guarantees: only a member of the committee votes, only on a case the committee may
     decide now (``case.committee_errors``); the first vote opens the round (two first
-    votes at once open one); one vote per member per round — voting again changes it;
+    votes at once open one) with the committee's members of that moment, and only they
+    vote in it (a member who joined later waits for the next round); one vote per member per round — voting again changes it;
     the round row is locked while the vote is written, so a vote never slips past the
     chair's close: it is counted before the close or refused after it."""
     if not _is_member(committee, actor):
@@ -273,6 +281,8 @@ def vote_cast(*, actor, committee: Committee, case, in_favour: bool, comment: st
     comment = (comment or "").strip()
     with transaction.atomic():
         round_ = _round_for_vote(committee, case)
+        if not round_.members.filter(pk=actor.pk).exists():
+            raise WorkflowError(NOT_SEATED.format(case=case))
         vote = Vote.objects.filter(round=round_, member=actor).first()
         if vote is None:
             vote = Vote.objects.create(
@@ -382,10 +392,10 @@ def rounds_close(
         closed = [r for r in locked if r.status != RoundStatus.OPEN]
         if closed:
             raise TransitionConflict(*(ALREADY_CLOSED.format(case=r.case) for r in closed))
-        members = committee.members.count()
-        counts = _counts(ids, committee)
+        seated = _seated(ids)
+        counts = _counts(ids)
         tallies = {
-            r.pk: tally_make(committee, members=members, **_as_kwargs(counts.get(r.pk)))
+            r.pk: tally_make(committee, members=seated.get(r.pk, 0), **_as_kwargs(counts.get(r.pk)))
             for r in locked
         }
         errors = []
@@ -434,6 +444,16 @@ def round_close(
         reason=reason,
         today=today,
     )
+
+
+def _seated(round_ids: Iterable[int]) -> dict[int, int]:
+    """How many members each round was opened with."""
+    rows = (
+        VoteRound.members.through.objects.filter(voteround_id__in=list(round_ids))
+        .values("voteround_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["voteround_id"]: row["n"] for row in rows}
 
 
 def _as_kwargs(pair: tuple[int, int] | None) -> dict[str, int]:
@@ -541,10 +561,10 @@ def _decision_guard(case, *, actor, payload: dict, outcome: str) -> str | None:
         or round_.transition_log_id is not None
     ):
         return ROUND_NOT_CLOSED_AS.format(outcome=RoundOutcome(outcome).label)
-    votes_for, votes_against = _counts([round_.pk], committee).get(round_.pk, (0, 0))
+    votes_for, votes_against = _counts([round_.pk]).get(round_.pk, (0, 0))
     tally = tally_make(
         committee,
-        members=committee.members.count(),
+        members=_seated([round_.pk]).get(round_.pk, 0),
         votes_for=votes_for,
         votes_against=votes_against,
     )

@@ -29,6 +29,7 @@ urlpatterns = [
     # The secretariat's administration pages ("quan-ly/") and signing in without a
     # password ("tai-khoan/").
     path("", include("accounts.urls")),
+    path("don-vi/", include("units.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -23,10 +23,10 @@ from models_registry.conditions import Attention, Stage, attention_filter
 from models_registry.filters import OWN_UNIT, InitiativeFilter
 from models_registry.models import FIELD_FLAGS, Campaign, Field, RecognitionLevel, Subject
 from models_registry.selectors import initiative_list
-from units.access import memberships_of
+from units.access import READER_ROLES, memberships_of
 from units.models import Unit, UnitKind
 from units.text import fold
-from workflow.lifecycle import Role, State
+from workflow.lifecycle import State
 
 from .median import Durations, durations
 from .models import CaseTally
@@ -153,7 +153,7 @@ def tally_rows(scope: Scope, *, actor) -> QuerySet[CaseTally] | None:
         and any(
             scope.unit.path.startswith(m.unit.path)
             for m in memberships_of(actor)
-            if m.role == Role.UNIT_OFFICER
+            if m.role in READER_ROLES
         )
     )
     if not whole:
@@ -330,7 +330,7 @@ def unit_table(
         else:
             grouped = _counts_under(cases, prefix="/", own_pk=None)
     else:
-        units = officer_units(actor)
+        units = officer_units(actor, roles=READER_ROLES)
         grouped = _counts_of_units(cases, units)
     campaign = scope.campaign
     deadline = campaign.registration_deadline if campaign else None

@@ -14,9 +14,8 @@ from django.utils import timezone
 from models_registry.filters import OWN_UNIT, InitiativeFilter
 from models_registry.models import Campaign, Initiative
 from models_registry.selectors import initiative_list
-from units.access import memberships_of, officer_units, sees_everything
+from units.access import READER_ROLES, memberships_of, officer_units, sees_everything
 from units.models import Unit
-from workflow.lifecycle import Role
 
 YEARS_INVALID = "Khoảng năm không hợp lệ: năm bắt đầu phải không sau năm kết thúc."
 ALL_YEARS = "all"
@@ -164,7 +163,7 @@ def scope_from_request(*, actor, params, today: datetime.date | None = None) -> 
     if unit_pk:
         scope.unit = _allowed_unit(actor, unit_pk)
     if scope.unit is None and not sees_everything(actor):
-        mine = officer_units(actor)
+        mine = officer_units(actor, roles=READER_ROLES)
         if len(mine) == 1:
             scope.unit = mine[0]
     return scope
@@ -176,7 +175,7 @@ def _allowed_unit(actor, pk: int) -> Unit | None:
     unit = Unit.objects.filter(pk=pk).first()
     if unit is None or sees_everything(actor):
         return unit
-    mine = [m.unit for m in memberships_of(actor) if m.role == Role.UNIT_OFFICER]
+    mine = [m.unit for m in memberships_of(actor) if m.role in READER_ROLES]
     if not mine:
         return unit
     return unit if any(unit.path.startswith(u.path) for u in mine) else None

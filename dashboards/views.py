@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from units.access import memberships_of, roles_of_user
+from units.access import READER_ROLES, memberships_of, officer_units, roles_of_user
 from units.models import Unit
 from workflow.lifecycle import Role
 
@@ -43,7 +43,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     roles = roles_of_user(user)
     scope = scope_from_request(actor=user, params=request.GET)
-    full = sees_everything(user) or Role.UNIT_OFFICER in roles
+    # Those who see everything, and whoever reads a unit's subtree (its officers, its
+    # leaders): the overview of what they may see.
+    full = sees_everything(user) or bool(officer_units(user, roles=READER_ROLES))
     context = {"scope": scope, "roles": roles, "no_role": NO_ROLE}
     if full:
         context["overview"] = overview(scope, actor=user)
@@ -69,7 +71,7 @@ def dashboard_report_view(request: HttpRequest, fmt: str) -> HttpResponse:
     """The scope's figures as an xlsx workbook or a Word draft, for the people who see
     the overview (the data is scoped to what they may see all the same)."""
     user = request.user
-    if not (sees_everything(user) or Role.UNIT_OFFICER in roles_of_user(user)):
+    if not (sees_everything(user) or officer_units(user, roles=READER_ROLES)):
         return render(request, "dashboards/dashboard.html", {"no_role": NO_ROLE}, status=403)
     scope = scope_from_request(actor=user, params=request.GET)
     kind = request.GET.get("kind", "")

@@ -6,4 +6,12 @@ class ModelsRegistryConfig(AppConfig):
     verbose_name = "Mô hình, điển hình Dân vận khéo"
 
     def ready(self) -> None:
+        from units.signals import unit_merged
+
         from . import deadlines  # noqa: F401  (registers its rule with the daily sweep)
+        from .unit_merge import cases_follow_successor
+
+        # A merged unit's cases follow its successor (units.services.unit_merge).
+        unit_merged.connect(
+            cases_follow_successor, dispatch_uid="models_registry.cases_follow_successor"
+        )

@@ -9,6 +9,14 @@ engine (``workflow.guards``): this module imports no app above ``units``.
 
 Case rules speak of "a case" as any model with a ``unit`` and a ``state`` (the workflow's
 case model): the scopes are ``Q`` objects over it.
+
+A role with no rule registered reaches nothing beyond what this module grants itself:
+the committee's reach comes from the committees a user sits on, which ``committees``
+registers; a ``committee`` membership alone opens no case.
+
+Leadership (``viewer``) reads, never writes: on the directory's root (the city) it reads
+everything; on any other unit, that unit and its subtree, like the unit's own officers
+(docs/committees.md, "Who sees what").
 """
 
 from collections.abc import Callable
@@ -18,7 +26,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from workflow.lifecycle import DECIDED_STATES, Role
+from workflow.lifecycle import Role
 
 from .models import Membership, Unit
 
@@ -70,9 +78,19 @@ def is_inspector(user) -> bool:
     return Role.INSPECTOR in roles_of_user(user)
 
 
+def _whole_directory(membership: Membership) -> bool:
+    """A leader on the root unit (the city) reads everything; elsewhere, a subtree."""
+    return membership.role == Role.SECRETARIAT or (
+        membership.role == Role.VIEWER and membership.unit.parent_id is None
+    )
+
+
 def sees_everything(user) -> bool:
-    """The secretariat and leaders (and the superuser) see every unit's cases."""
-    return bool(user.is_superuser or roles_of_user(user) & {Role.SECRETARIAT, Role.VIEWER})
+    """The secretariat, the city's leaders (a viewer on a root unit) and the superuser see
+    every unit's cases."""
+    if user.is_superuser:
+        return True
+    return any(_whole_directory(membership) for membership in memberships_of(user))
 
 
 # --- unit scopes -------------------------------------------------------------------------
@@ -86,10 +104,16 @@ def units_for_officer(user) -> QuerySet[Unit]:
     return Unit.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
 
 
-def officer_units(user) -> list[Unit]:
+# Roles that read the cases of their unit's subtree: the officer, and a leader of a unit
+# below the root.
+READER_ROLES = (Role.UNIT_OFFICER, Role.VIEWER)
+
+
+def officer_units(user, *, roles=(Role.UNIT_OFFICER,)) -> list[Unit]:
     """The topmost units the user is an officer of (a unit under another of theirs is
-    already counted in that one's subtree)."""
-    units = [m.unit for m in memberships_of(user) if m.role == Role.UNIT_OFFICER]
+    already counted in that one's subtree); with ``roles=READER_ROLES``, the units whose
+    subtree they read (officer or leader)."""
+    units = [m.unit for m in memberships_of(user) if m.role in roles]
     units.sort(key=lambda unit: (unit.path, unit.pk))
     top: list[Unit] = []
     for unit in units:
@@ -105,32 +129,44 @@ def case_visibility(user) -> Q | None:
     """The cases the user may see, as one filter over the case model; None when they see
     everything."""
     parts = []
+    ruled = set()
     for membership in memberships_of(user):
-        if membership.role in (Role.SECRETARIAT, Role.VIEWER):
+        if _whole_directory(membership):
             return None
-        if membership.role == Role.UNIT_OFFICER:
+        if membership.role in READER_ROLES:
             parts.append(Q(unit__path__startswith=membership.unit.path))
-        elif membership.role == Role.COMMITTEE:
-            parts.append(Q(state__in=DECIDED_STATES))
+        elif membership.role in ruled:
+            continue  # one rule per role, whatever the number of its memberships
         elif (rule := _case_rules.get(membership.role)) is not None:
+            ruled.add(membership.role)
             parts.append(rule.scope(user))
     if not parts:
         return Q(pk__in=[])
     return reduce(or_, parts)
 
 
+# Roles that reach a case only through a rule an app above registers: with no rule,
+# nowhere (the inspector's inspections, the committee's committees).
+RULED_ROLES = (Role.INSPECTOR, Role.COMMITTEE)
+
+
 def case_roles(case, user) -> set[str]:
-    """The roles ``user`` holds over ``case``: a unit officer over the cases of their
-    unit's subtree, a registered role (the inspector) where its rule says so, any other
-    role everywhere."""
+    """The roles ``user`` holds over ``case``: a unit officer (or a unit's leader) over
+    the cases of their unit's subtree, a registered role (the inspector, the committee)
+    where its rule says so, the secretariat everywhere."""
     roles = set()
     for membership in memberships_of(user):
-        if membership.role == Role.UNIT_OFFICER:
+        role = membership.role
+        if role in roles:
+            continue
+        if _whole_directory(membership):
+            roles.add(role)
+        elif role in READER_ROLES:
             if case.unit.path.startswith(membership.unit.path):
-                roles.add(Role.UNIT_OFFICER)
-        elif (rule := _case_rules.get(membership.role)) is not None:
-            if membership.role not in roles and rule.holds(case, user):
-                roles.add(membership.role)
-        elif membership.role != Role.INSPECTOR:  # an inspector reaches only by a rule
-            roles.add(membership.role)
+                roles.add(role)
+        elif (rule := _case_rules.get(role)) is not None:
+            if rule.holds(case, user):
+                roles.add(role)
+        elif role not in RULED_ROLES:
+            roles.add(role)
     return roles

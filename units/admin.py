@@ -11,12 +11,25 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    """The unit's own fields are read-only here: the directory is changed on the
+    secretariat's pages (/don-vi/), which keep the tree, the aliases and the
+    administration log right. The memberships inline stays editable."""
+
     list_display = ["name", "kind", "parent", "email", "active_from", "active_to"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases", "name_key"]
-    autocomplete_fields = ["parent", "successor"]
     list_select_related = ["parent"]
     inlines = [MembershipInline]
+    readonly_fields = [
+        "name", "short_name", "kind", "parent", "aliases", "email", "active_from",
+        "active_to", "successor",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Membership)

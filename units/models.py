@@ -67,7 +67,9 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args, announce_move: bool = True, **kwargs) -> None:
+        """``announce_move=False``: the caller moves several units and sends
+        ``unit_moved`` once itself (a merge)."""
         self.name_key = fold_name(self.name)
         super().save(*args, **kwargs)
         path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
@@ -82,7 +84,8 @@ class Unit(models.Model):
                         child.path = path + child.path[len(old) :]
                         Unit.objects.filter(pk=child.pk).update(path=child.path)
                     # Counts kept per subtree (the dashboards' tally) are recounted.
-                    unit_moved.send(sender=Unit, unit=self)
+                    if announce_move:
+                        unit_moved.send(sender=Unit, unit=self)
             self.path = path
 
     @property

@@ -17,8 +17,7 @@ from django.utils.http import content_disposition_header
 
 from models_registry.models import Initiative
 from models_registry.selectors import initiative_get
-from units.access import roles_of_user
-from workflow.lifecycle import Role
+from units.access import sees_everything
 
 from .. import documents as docs
 from ..case_selectors import (
@@ -164,14 +163,11 @@ def committee_chair_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _decision(request: HttpRequest, pk: int) -> RecognitionDecision:
-    """The decision, for its committee's members, the secretariat and the leadership."""
+    """The decision, for its committee's members, the secretariat and the city's
+    leadership (a ward's leaders reach their own cases' certificates through the case)."""
     decision = decision_get(pk=pk)
     user = request.user
-    if not (
-        user.is_superuser
-        or roles_of_user(user) & {Role.SECRETARIAT, Role.VIEWER}
-        or decision.committee.members.filter(pk=user.pk).exists()
-    ):
+    if not (sees_everything(user) or decision.committee.members.filter(pk=user.pk).exists()):
         raise Http404(NO_DECISION_ACCESS)
     return decision
 

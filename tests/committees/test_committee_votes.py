@@ -114,7 +114,7 @@ class TestOnlyTheChairCloses:
         inspected.refresh_from_db()
         assert inspected.state == State.INSPECTED
 
-    def test_the_chair_cannot_recognise_without_a_round(self, world, inspected):
+    def test_the_chair_cannot_recognise_without_a_round(self, world, committee, inspected):
         with pytest.raises(WorkflowError) as excinfo:
             transition_apply(
                 case=inspected,

@@ -375,8 +375,9 @@ def _dashboard_queries(client, user, django_assert_num_queries, expected):
         # statement), visits, team
         ("inspector", 8),
         # session, user, memberships, unread count, campaigns, their committees (for
-        # the filter, and for the links), count, rows
-        ("chair", 9),
+        # the filter, and for the links), the reach of their committees (the case
+        # scope), count, rows
+        ("chair", 10),
     ],
 )
 def test_the_dashboard_query_count_does_not_grow_with_cases(

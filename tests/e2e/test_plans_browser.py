@@ -42,7 +42,8 @@ def test_the_secretariat_makes_next_years_plan_from_this_years_and_opens_it(
     page, live_server, world
 ):
     login(page, live_server, world.secretariat.username, PASSWORD)
-    page.click("#nav-plans")
+    page.click("#nav-manage")
+    page.click("#hub-plans")
     fits_a_phone(page, "campaign-list")
     page.click("#campaign-create")
     assert page.input_value("#id_year") == "2024"

@@ -7,6 +7,7 @@ from inspections.guards import request_reinspection_guard
 from inspections.models import Inspection, InspectionStatus
 from inspections.selectors import cases_to_inspect
 from inspections.services.scheduling import reinspection_request
+from tests.committees.committee_helpers import make_committee
 from workflow.errors import WorkflowError
 from workflow.lifecycle import State
 from workflow.models import TransitionLog
@@ -30,6 +31,8 @@ class TestRequest:
     def test_secretariat_or_committee_reopens_the_case_with_a_new_inspection(
         self, world, inspected, who
     ):
+        if who == "chair":  # the committee's right comes from sitting on a committee
+            make_committee(world)
         done = Inspection.objects.get(case=inspected)
         log = reinspection_request(actor=getattr(world, who), case=inspected, reason=REASON)
         inspected.refresh_from_db()

@@ -1,5 +1,6 @@
-"""The admin manages units, memberships, campaigns and levels; cases and their log are
-read-only there (state changes go through the workflow service only)."""
+"""The admin manages memberships, campaigns and levels; units are changed on the
+directory's pages (which write the administration log), cases and their log are read-only
+there (state changes go through the workflow service only)."""
 
 from django.urls import reverse
 
@@ -8,7 +9,7 @@ from workflow.models import TransitionLog
 from workflow.services import transition_apply
 
 
-def test_admin_edits_units_and_campaigns(admin_client, world):
+def test_admin_edits_campaigns_and_leaves_units_to_the_directory_pages(admin_client, world):
     for name in ("units_unit", "units_membership", "models_registry_campaign"):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     response = admin_client.get(
@@ -24,6 +25,12 @@ def test_admin_edits_units_and_campaigns(admin_client, world):
             "memberships-TOTAL_FORMS": 0,
             "memberships-INITIAL_FORMS": 0,
         },
+    )
+    assert response.status_code == 403
+    assert not world.ward_a.children.filter(name="Hội Nông dân phường Đông Ngàn").exists()
+    response = admin_client.post(
+        reverse("units:create"),
+        {"name": "Hội Nông dân phường Đông Ngàn", "kind": "ward_body", "parent": world.ward_a.pk},
     )
     assert response.status_code == 302
     assert world.ward_a.children.filter(name="Hội Nông dân phường Đông Ngàn").exists()

@@ -71,16 +71,17 @@ def test_the_secretariat_and_the_superuser_open_every_page(client, world, who):
     for method, url in urls(world):
         if method == "get":
             assert client.get(url).status_code == 200, url
-    page = client.get(reverse("plans:campaign_list")).content.decode()
-    assert 'id="nav-plans"' in page
+    hub = client.get(reverse("accounts:hub")).content.decode()
+    assert 'id="hub-plans"' in hub
 
 
-def test_the_menu_link_is_only_for_the_secretariat(client, world):
+def test_the_menu_leads_only_the_secretariat_to_the_plans(client, world):
     client.force_login(world.officer_a)
-    assert (
-        'id="nav-plans"'
-        not in client.get(reverse("models_registry:initiative_list")).content.decode()
-    )
+    page = client.get(reverse("models_registry:initiative_list")).content.decode()
+    assert 'id="nav-manage"' not in page
+    client.force_login(world.secretariat)
+    page = client.get(reverse("models_registry:initiative_list")).content.decode()
+    assert 'id="nav-manage"' in page
 
 
 def _campaigns(world, count):

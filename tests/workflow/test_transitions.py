@@ -9,6 +9,7 @@ import pytest
 from django_fsm import TransitionNotAllowed
 
 from models_registry.services.initiatives import deadline_extension_grant
+from tests.committees.committee_helpers import make_committee
 from tests.factories import AFTER_DEADLINE, BEFORE_DEADLINE, make_draft
 from tests.inspections.helpers import book, complete, full_visit, make_criteria
 from workflow import guards
@@ -224,6 +225,7 @@ class TestTransitionsThatNeedEvidence:
         assert_refused(running, "record_inspection", world.officer_a, "không có quyền")
 
     def test_recognize_is_refused_before_the_inspection(self, world, running):
+        make_committee(world)  # the chair acts as a committee member of the city's
         assert_refused(
             running,
             "recognize",
@@ -233,6 +235,7 @@ class TestTransitionsThatNeedEvidence:
         )
 
     def test_recognize_is_refused_without_a_vote(self, world, running):
+        make_committee(world)
         criteria = make_criteria(world.campaign)
         (inspection,) = book(world, [running])
         complete(world, inspection, full_visit(criteria, level=world.level_base))

@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import connection, transaction
 
+from audit.services import record, snapshot
 from workflow.errors import WorkflowError
 
-from .access import is_secretariat
-from .models import Unit, UnitKind
-from .text import fold, fold_name
+from ..access import is_secretariat
+from ..models import Unit, UnitKind
+from ..text import fold, fold_name
 
 ONLY_SECRETARIAT = "Chỉ Ban Dân vận được nạp danh mục đơn vị."
 NOT_UTF8 = "Tệp không phải văn bản UTF-8. Trong Excel, hãy lưu bằng “CSV UTF-8 (Comma delimited)”."
@@ -64,6 +65,7 @@ KIND_BY_TEXT = {
 }
 ALIAS_SEPARATORS = (";", "|", "\n")
 NAME_LIMIT = 255
+LOGGED = ("name", "kind", "parent", "email", "aliases")
 DIRECTORY_LOCK = 0x44564B55  # "DVKU": the advisory lock key of the unit directory
 
 
@@ -335,20 +337,24 @@ def _plan(rows: list[Row], problems: _Problems) -> list[Row]:
     return ordered
 
 
-def _apply(row: Row, parent: Unit | None, result: UnitImportResult) -> Unit | None:
-    """Create or update the row's unit (or, in a dry run, only say what would change)."""
+def _apply(row: Row, parent: Unit | None, result: UnitImportResult, *, actor) -> Unit | None:
+    """Create or update the row's unit (or, in a dry run, only say what would change);
+    each unit created or changed is one row of the administration log."""
     unit = row.existing
     if unit is None:
         result.created.append((row.line, row.name))
         if result.dry_run:
             return None
-        return Unit.objects.create(
+        unit = Unit.objects.create(
             name=row.name,
             kind=row.kind,
             parent=parent,
             email=row.email,
             aliases="\n".join(row.aliases),
         )
+        record(actor=actor, action="unit.import", target=unit, after=snapshot(unit, LOGGED))
+        return unit
+    before = snapshot(unit, LOGGED)
     changes, fields = [], []
     if row.kind and row.kind != unit.kind:
         unit.kind = row.kind
@@ -367,6 +373,13 @@ def _apply(row: Row, parent: Unit | None, result: UnitImportResult) -> Unit | No
     if fields:
         if not result.dry_run:
             unit.save(update_fields=[*fields, "name_key"])
+            record(
+                actor=actor,
+                action="unit.import",
+                target=unit,
+                before=before,
+                after=snapshot(unit, LOGGED),
+            )
         result.updated.append((row.line, unit.name, changes))
     else:
         result.unchanged.append((row.line, unit.name))
@@ -397,7 +410,7 @@ def units_import(*, actor=None, data: bytes, dry_run: bool = False) -> UnitImpor
         saved: dict[int, Unit | None] = {}
         for row in ordered:
             parent = saved[id(row.parent_row)] if row.parent_row is not None else row.parent_unit
-            saved[id(row)] = _apply(row, parent, result)
+            saved[id(row)] = _apply(row, parent, result, actor=actor)
         if dry_run:
             # Changes made to the in-memory units while planning are not kept either.
             transaction.set_rollback(True)
