@@ -60,6 +60,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view (and CsrfViewMiddleware's process_view) reads the body: nothing
+    # above reads it. It needs the user (anonymous bodies are kept small).
+    "config.middleware.RequestLimitsMiddleware",
+    "config.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
@@ -176,6 +180,27 @@ PROGRESS_ATTACHMENT_MAX_FILES = env.int("PROGRESS_ATTACHMENT_MAX_FILES", 5)
 # days; visit photos and PDFs are refused above this size.
 INSPECTION_DUE_WITHIN_DAYS = env.int("INSPECTION_DUE_WITHIN_DAYS", 30)
 INSPECTION_UPLOAD_MAX_BYTES = env.int("INSPECTION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
+# Request bodies (config/middleware.py), refused by their Content-Length before a byte is
+# read (413): an anonymous client's (the sign-in form), a signed-in user's, and one on
+# the pages that take files. Chunked bodies without a length are cut at the same limits.
+DVK_ANONYMOUS_REQUEST_MAX_BYTES = env.int("DVK_ANONYMOUS_REQUEST_MAX_BYTES", 64 * 1024)
+DVK_REQUEST_MAX_BYTES = env.int("DVK_REQUEST_MAX_BYTES", 1024 * 1024)
+DVK_UPLOAD_REQUEST_MAX_BYTES = env.int("DVK_UPLOAD_REQUEST_MAX_BYTES", 64 * 1024 * 1024)
+# The URL names whose forms carry files (not a setting anyone should need to change).
+DVK_UPLOAD_URL_NAMES = frozenset(
+    {
+        "models_registry:import_upload",
+        "models_registry:progress_report_create",
+        "inspections:visit",
+    }
+)
+
+# Sessions: signed out after this long without a request, and this long after sign-in
+# whatever happens (config/middleware.py; the cookie lasts no longer either).
+DVK_SESSION_IDLE_SECONDS = env.int("DVK_SESSION_IDLE_SECONDS", 2 * 3600)
+DVK_SESSION_MAX_AGE_SECONDS = env.int("DVK_SESSION_MAX_AGE_SECONDS", 12 * 3600)
+SESSION_COOKIE_AGE = DVK_SESSION_MAX_AGE_SECONDS
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
