@@ -9,13 +9,14 @@ headers), and it needs to know whether the user is signed in. CsrfViewMiddleware
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import RequestDataTooBig
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -140,10 +141,8 @@ def _discard_partial_uploads(request: HttpRequest) -> None:
     for handler in getattr(request, "_upload_handlers", None) or ():
         partial = getattr(handler, "file", None)
         if partial is not None:
-            try:
+            with contextlib.suppress(OSError):
                 partial.close()
-            except OSError:
-                pass
 
 
 class SessionLifetimeMiddleware:

@@ -106,7 +106,7 @@ def test_a_chunked_multipart_upload_is_cut_at_the_limit_and_leaves_no_file(
 ):
     settings.DVK_UPLOAD_REQUEST_MAX_BYTES = 1 * MB
     head = (
-        b"--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.jpg\"\r\n"
+        b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="a.jpg"\r\n'
         b"Content-Type: image/jpeg\r\n\r\n"
     )
 
