@@ -391,7 +391,11 @@ def attachment_view(request: HttpRequest, pk: int, thumbnail: bool = False) -> F
 
 @login_required
 def export_view(request: HttpRequest) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, pk=request.GET.get("campaign") or 0)
+    raw = request.GET.get("campaign", "")
+    # A campaign id is digits; anything else names no campaign (404, never a 500).
+    campaign = get_object_or_404(
+        Campaign, pk=int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else 0
+    )
     round_label = request.GET.get("round", "").strip()
     content = exports.results_xlsx(actor=request.user, campaign=campaign, round_label=round_label)
     response = HttpResponse(content, content_type=exports.XLSX_TYPE)
