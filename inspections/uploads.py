@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from models_registry.served import pdf_is_well_formed
 from workflow.errors import WorkflowError
 
 from .models import AttachmentKind
@@ -88,7 +89,10 @@ def upload_check(upload) -> CheckedUpload:
         )
     if not data:
         raise WorkflowError(EMPTY.format(name=name))
-    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+    if data.startswith(b"%PDF-"):
+        # Its skeleton, not two markers: HTML between "%PDF-" and "%%EOF" is refused.
+        if not pdf_is_well_formed(io.BytesIO(data), len(data)):
+            raise WorkflowError(NOT_ALLOWED.format(name=name))
         return CheckedUpload(upload, AttachmentKind.PDF, "application/pdf", "pdf", name, len(data))
     try:
         with warnings.catch_warnings():

@@ -24,6 +24,7 @@ from workflow.errors import WorkflowError
 from workflow.lifecycle import Role, State
 
 from ..models import Initiative, ProgressAttachment, ProgressKind, ProgressReport
+from ..served import pdf_is_well_formed
 
 # The case's flag a report of the kind sets (the dashboards' "report missing").
 REPORTED_FLAGS = {
@@ -142,12 +143,8 @@ def _read_at(file, offset: int, size: int) -> bytes:
 
 
 def _is_pdf(file, size: int) -> bool:
-    # A PDF opens with its version line and ends with an end-of-file marker, possibly
-    # followed by a little whitespace or a trailing incremental-save residue.
-    if _read_at(file, 0, 5) != b"%PDF-":
-        return False
-    tail = _read_at(file, max(0, size - 2048), 2048)
-    return b"%%EOF" in tail
+    # Its skeleton, not two markers: HTML between "%PDF-" and "%%EOF" is no PDF.
+    return pdf_is_well_formed(file, size)
 
 
 def _is_image(file, kind: FileKind) -> bool:

@@ -80,9 +80,7 @@ values = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
 )
 queries = st.dictionaries(st.sampled_from(PARAMS), st.lists(values, min_size=1, max_size=2))
-raw_queries = st.text(
-    alphabet=st.sampled_from("abcdegkmnpqrstuy_=&%0129FZ+;\x00é"), max_size=40
-)
+raw_queries = st.text(alphabet=st.sampled_from("abcdegkmnpqrstuy_=&%0129FZ+;\x00é"), max_size=40)
 roles = st.sampled_from(["secretariat", "officer_a", "viewer", "inspector", "chair"])
 
 
