@@ -133,10 +133,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "models_registry:initiative_list"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: five failures lock the username from that address for 30 minutes.
+# django-axes: five failures lock the username from that address for 30 minutes, and
+# twenty over any accounts lock the address (config/signin.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5)
+DVK_AXES_ADDRESS_FAILURE_LIMIT = env.int("DVK_AXES_ADDRESS_FAILURE_LIMIT", 20)
+if DVK_AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ValueError("DVK_AXES_ADDRESS_FAILURE_LIMIT must not be below AXES_FAILURE_LIMIT.")
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The order matters to config.signin.AccountAndAddressHandler: account first, address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "config.signin.AccountAndAddressHandler"
+# The client's address: REMOTE_ADDR, or the reverse proxy's header when configured
+# (e.g. HTTP_X_FORWARDED_FOR); never a header a client could set on its own.
+DVK_CLIENT_IP_HEADER = env.str("DVK_CLIENT_IP_HEADER", "")
+DVK_TRUSTED_PROXIES = env.list("DVK_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "config.signin.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

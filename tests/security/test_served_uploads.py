@@ -11,7 +11,9 @@ from tests.files import minimal_pdf
 from tests.inspections.helpers import VISIT_DAY, book, image_bytes, make_running, upload
 from workflow.errors import WorkflowError
 
-HTML_AS_PDF = b"%PDF-1.7\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n"
+HTML_AS_PDF = (
+    b"%PDF-1.7\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n"
+)
 
 
 @pytest.fixture
