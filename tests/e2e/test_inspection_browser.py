@@ -69,7 +69,12 @@ def test_inspector_logs_a_visit_on_a_phone(phone_page, live_server, world, setti
     assert page.inner_text("#inspections .visit-total") == "85/100"
     thumbnail = page.locator("#inspections .thumbs img")
     assert thumbnail.count() == 1
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Uploads are served no-store (issue 15): the lazy thumbnail is fetched again here.
+    thumbnail.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#inspections .thumbs img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
     assert fits_the_phone(page)
 
     case.refresh_from_db()

@@ -11,8 +11,8 @@ from inspections.models import Criterion
 from inspections.services.scheduling import inspection_schedule
 from inspections.services.visits import VisitInput, visit_complete, visit_save_draft
 from models_registry.models import Subject
-from tests.files import minimal_pdf
 from tests.factories import BEFORE_DEADLINE, make_draft
+from tests.files import minimal_pdf
 from workflow.services import transition_apply
 
 # The day the secretariat plans on, and the day of the visit (inside the models' run).

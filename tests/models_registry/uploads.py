@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from PIL import Image
 
 from models_registry.services.progress import DOCX, XLSX
-from tests.files import minimal_pdf
 from tests.factories import BEFORE_DEADLINE, make_draft
+from tests.files import minimal_pdf
 from workflow.services import transition_apply
 
 STARTED_ON = datetime.date(2023, 3, 2)
