@@ -194,6 +194,15 @@ PROGRESS_ATTACHMENT_MAX_FILES = env.int("PROGRESS_ATTACHMENT_MAX_FILES", 5)
 # days; visit photos and PDFs are refused above this size.
 INSPECTION_DUE_WITHIN_DAYS = env.int("INSPECTION_DUE_WITHIN_DAYS", 30)
 INSPECTION_UPLOAD_MAX_BYTES = env.int("INSPECTION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Images (visit photos, progress attachments): pixels per image, read from the header
+# before any decoding (a 50-Mpx phone photo fits; the 7,700 x 7,700 px bomb does not),
+# and per request (a visit's save, a progress report).
+DVK_IMAGE_MAX_PIXELS = env.int("DVK_IMAGE_MAX_PIXELS", 50_000_000)
+DVK_UPLOAD_MAX_PIXELS_PER_REQUEST = env.int("DVK_UPLOAD_MAX_PIXELS_PER_REQUEST", 150_000_000)
+# Word/Excel attachments: the largest part a zip may declare, and its largest
+# declared compression ratio.
+DVK_OOXML_MAX_PART_BYTES = env.int("DVK_OOXML_MAX_PART_BYTES", 50 * 1024 * 1024)
+DVK_OOXML_MAX_RATIO = env.int("DVK_OOXML_MAX_RATIO", 100)
 
 # Request bodies (config/middleware.py), refused by their Content-Length before a byte is
 # read (413): an anonymous client's (the sign-in form), a signed-in user's, and one on

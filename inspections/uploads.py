@@ -28,8 +28,10 @@ TOO_MANY = "Mỗi lần lưu chỉ tải lên tối đa {limit} tệp."
 PIXELS_TOO_MANY = "Ảnh “{name}” có kích thước quá lớn. Biên bản chưa được lưu."
 
 MAX_FILES_PER_SAVE = 10
-# Larger than any phone camera, small enough that decoding cannot exhaust memory.
-MAX_PIXELS = 60_000_000
+PIXELS_PER_SAVE_TOO_MANY = (
+    "Các ảnh gửi trong một lần lưu quá lớn (tổng cộng {total} triệu điểm ảnh, tối đa "
+    "{limit} triệu). Biên bản chưa được lưu; vui lòng gửi bớt ảnh rồi lưu tiếp."
+)
 THUMBNAIL_BOX = (480, 480)
 
 IMAGE_TYPES = {
@@ -49,6 +51,7 @@ class CheckedUpload:
     extension: str
     original_name: str
     size: int
+    pixels: int = 0
 
     def stored_name(self) -> str:
         # Never the user's name on disk: no path tricks, no misleading extension.
@@ -97,11 +100,14 @@ def upload_check(upload) -> CheckedUpload:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Image.open reads the header only: the size is known before any pixel is
+            # decoded, and an image over the budget is refused at that point.
             with Image.open(io.BytesIO(data)) as image:
                 image_format = image.format
                 if image_format not in IMAGE_TYPES:
                     raise WorkflowError(NOT_ALLOWED.format(name=name))
-                if image.width * image.height > MAX_PIXELS:
+                pixels = image.width * image.height
+                if pixels > settings.DVK_IMAGE_MAX_PIXELS:
                     raise WorkflowError(PIXELS_TOO_MANY.format(name=name))
                 image.verify()
             # verify() does not decode the pixels; a truncated file only fails on load().
@@ -119,7 +125,9 @@ def upload_check(upload) -> CheckedUpload:
     ):
         raise WorkflowError(NOT_ALLOWED.format(name=name)) from None
     content_type, extension = IMAGE_TYPES[image_format]
-    return CheckedUpload(upload, AttachmentKind.IMAGE, content_type, extension, name, len(data))
+    return CheckedUpload(
+        upload, AttachmentKind.IMAGE, content_type, extension, name, len(data), pixels
+    )
 
 
 def uploads_check(uploads) -> list[CheckedUpload]:
@@ -135,6 +143,14 @@ def uploads_check(uploads) -> list[CheckedUpload]:
             errors.extend(error.messages)
     if errors:
         raise WorkflowError(*errors)
+    total = sum(upload.pixels for upload in checked)
+    if total > settings.DVK_UPLOAD_MAX_PIXELS_PER_REQUEST:
+        raise WorkflowError(
+            PIXELS_PER_SAVE_TOO_MANY.format(
+                total=total // 1_000_000,
+                limit=settings.DVK_UPLOAD_MAX_PIXELS_PER_REQUEST // 1_000_000,
+            )
+        )
     return checked
 
 
