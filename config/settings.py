@@ -380,6 +380,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    # Visit photos whose thumbnail message was lost (inspections/services/thumbnails.py).
+    "inspections-thumbnails": {
+        "task": "inspections.thumbnails_missing",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    },
     # Biểu mẫu imports (models_registry/services/bieu_mau/jobs.py): queue again a
     # confirmed job whose message was lost, fail one whose worker died. No page does it.
     "import-jobs-requeue": {

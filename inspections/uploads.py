@@ -7,7 +7,6 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from models_registry.served import pdf_is_well_formed
@@ -110,9 +109,13 @@ def upload_check(upload) -> CheckedUpload:
                 if pixels > settings.DVK_IMAGE_MAX_PIXELS:
                     raise WorkflowError(PIXELS_TOO_MANY.format(name=name))
                 image.verify()
-            # verify() does not decode the pixels; a truncated file only fails on load().
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
+            # verify() checks a PNG's chunks to the end; a truncated JPEG or WEBP only
+            # fails on load(), done for a JPEG at 1/8 scale (draft): a few MB at most.
+            # Full-size decoding is the worker's (thumbnails).
+            if image_format != "PNG":
+                with Image.open(io.BytesIO(data)) as image:
+                    image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                    image.load()
     except WorkflowError:
         raise
     except (
@@ -154,16 +157,33 @@ def uploads_check(uploads) -> list[CheckedUpload]:
     return checked
 
 
-def thumbnail_make(checked: CheckedUpload) -> ContentFile:
-    """A small JPEG of an image, upright (phones store the rotation in EXIF)."""
-    with Image.open(io.BytesIO(_read(checked.upload))) as image:
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail(THUMBNAIL_BOX)
-        if image.mode not in ("RGB", "L"):
-            background = Image.new("RGB", image.size, "white")
-            rgba = image.convert("RGBA")
-            background.paste(rgba, mask=rgba.getchannel("A"))
-            image = background
-        out = io.BytesIO()
-        image.save(out, format="JPEG", quality=80, optimize=True)
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+def thumbnail_of(handle) -> bytes | None:
+    """A small JPEG of the image in ``handle``, upright (phones store the rotation in
+    EXIF), or None if it cannot be decoded. For the worker: it decodes the pixels, a
+    JPEG at a reduced scale (``draft``), within the same pixel budget as the upload."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(handle) as image:
+                if image.width * image.height > settings.DVK_IMAGE_MAX_PIXELS:
+                    return None
+                image.draft("RGB", (THUMBNAIL_BOX[0] * 2, THUMBNAIL_BOX[1] * 2))
+                image = ImageOps.exif_transpose(image)
+                image.thumbnail(THUMBNAIL_BOX)
+                if image.mode not in ("RGB", "L"):
+                    background = Image.new("RGB", image.size, "white")
+                    rgba = image.convert("RGBA")
+                    background.paste(rgba, mask=rgba.getchannel("A"))
+                    image = background
+                out = io.BytesIO()
+                image.save(out, format="JPEG", quality=80, optimize=True)
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
+        return None
+    return out.getvalue()

@@ -5,6 +5,7 @@ HTML wrapped between ``%PDF-`` and ``%%EOF`` is refused wherever files come in."
 import pytest
 from django.urls import reverse
 
+from inspections.services.thumbnails import attachment_thumbnail_make
 from inspections.services.visits import VisitInput, visit_save_draft
 from models_registry.services.progress import attachment_check
 from tests.files import minimal_pdf
@@ -44,6 +45,7 @@ def _assert_guarded(response):
 def test_visit_files_are_served_sandboxed_and_a_pdf_only_as_a_download(client, world, media):
     visit = _visit_with_files(world)
     photo, pdf = sorted(visit.attachments.all(), key=lambda a: a.kind)
+    attachment_thumbnail_make(attachment_id=photo.pk)  # the worker's task
     client.force_login(world.inspector)
     for url in (
         reverse("inspections:attachment", args=[photo.pk]),
