@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "axes",
+    "csp",
     # The layers are in pyproject.toml ([tool.importlinter]). This is the order of ready()
     # (guards, receivers and sweep rules register in it): the same as before the committee
     # had an app of its own (issue 12).
@@ -69,13 +70,19 @@ MIDDLEWARE = [
     "config.observability.RequestLogMiddleware",
     "config.observability.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view (and CsrfViewMiddleware's process_view) reads the body: nothing
+    # above reads it. It needs the user (anonymous bodies are kept small).
+    "config.middleware.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it tells the user why they were signed out.
+    "config.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -150,10 +157,21 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", 24 * 3600)
 ACCOUNTS_INVITATION_TIMEOUT = env.int("ACCOUNTS_INVITATION_TIMEOUT", 7 * 24 * 3600)
 
-# django-axes: five failures lock the username from that address for 30 minutes.
+# django-axes: five failures lock the username from that address for 30 minutes, and
+# twenty over any accounts lock the address (config/signin.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5)
+DVK_AXES_ADDRESS_FAILURE_LIMIT = env.int("DVK_AXES_ADDRESS_FAILURE_LIMIT", 20)
+if DVK_AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ValueError("DVK_AXES_ADDRESS_FAILURE_LIMIT must not be below AXES_FAILURE_LIMIT.")
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The order matters to config.signin.AccountAndAddressHandler: account first, address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "config.signin.AccountAndAddressHandler"
+# The client's address: REMOTE_ADDR, or the reverse proxy's header when configured
+# (e.g. HTTP_X_FORWARDED_FOR); never a header a client could set on its own.
+DVK_CLIENT_IP_HEADER = env.str("DVK_CLIENT_IP_HEADER", "")
+DVK_TRUSTED_PROXIES = env.list("DVK_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "config.signin.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -197,6 +215,38 @@ PROGRESS_ATTACHMENT_MAX_FILES = env.int("PROGRESS_ATTACHMENT_MAX_FILES", 5)
 # days; visit photos and PDFs are refused above this size.
 INSPECTION_DUE_WITHIN_DAYS = env.int("INSPECTION_DUE_WITHIN_DAYS", 30)
 INSPECTION_UPLOAD_MAX_BYTES = env.int("INSPECTION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Images (visit photos, progress attachments): pixels per image, read from the header
+# before any decoding (a 50-Mpx phone photo fits; the 7,700 x 7,700 px bomb does not),
+# and per request (a visit's save, a progress report).
+DVK_IMAGE_MAX_PIXELS = env.int("DVK_IMAGE_MAX_PIXELS", 50_000_000)
+DVK_UPLOAD_MAX_PIXELS_PER_REQUEST = env.int("DVK_UPLOAD_MAX_PIXELS_PER_REQUEST", 150_000_000)
+# Word/Excel attachments: the largest part a zip may declare, and its largest
+# declared compression ratio.
+DVK_OOXML_MAX_PART_BYTES = env.int("DVK_OOXML_MAX_PART_BYTES", 50 * 1024 * 1024)
+DVK_OOXML_MAX_RATIO = env.int("DVK_OOXML_MAX_RATIO", 100)
+
+# Request bodies (config/middleware.py), refused by their Content-Length before a byte is
+# read (413): an anonymous client's (the sign-in form), a signed-in user's, and one on
+# the pages that take files. Chunked bodies without a length are cut at the same limits.
+DVK_ANONYMOUS_REQUEST_MAX_BYTES = env.int("DVK_ANONYMOUS_REQUEST_MAX_BYTES", 64 * 1024)
+DVK_REQUEST_MAX_BYTES = env.int("DVK_REQUEST_MAX_BYTES", 1024 * 1024)
+DVK_UPLOAD_REQUEST_MAX_BYTES = env.int("DVK_UPLOAD_REQUEST_MAX_BYTES", 64 * 1024 * 1024)
+# The URL names whose forms carry files (not a setting anyone should need to change).
+DVK_UPLOAD_URL_NAMES = frozenset(
+    {
+        "models_registry:import_upload",
+        "models_registry:progress_report_create",
+        "inspections:visit",
+        "accounts:import",
+        "units:import",
+    }
+)
+
+# Sessions: signed out after this long without a request, and this long after sign-in
+# whatever happens (config/middleware.py; the cookie lasts no longer either).
+DVK_SESSION_IDLE_SECONDS = env.int("DVK_SESSION_IDLE_SECONDS", 2 * 3600)
+DVK_SESSION_MAX_AGE_SECONDS = env.int("DVK_SESSION_MAX_AGE_SECONDS", 12 * 3600)
+SESSION_COOKIE_AGE = DVK_SESSION_MAX_AGE_SECONDS
 
 # Behind a TLS proxy (docs/operations.md): the header in which the proxy passes the
 # scheme the client used ("X-Forwarded-Proto" or its WSGI name HTTP_X_FORWARDED_PROTO),
@@ -221,6 +271,27 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy on every page (django-csp): scripts and styles only from the
+# site's own static files — no inline script or style attribute anywhere (the bars of
+# the dashboard are SVG) — nothing framed, forms posted only here. User uploads carry
+# their own, stricter header (models_registry/served.py), which this one never replaces.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # One line per record on the console: time, level, the request's id (config/
 # observability.py; "-" outside a request), logger, message. Every request also logs
@@ -393,6 +464,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "models_registry.tally_fold",
         "schedule": 60.0,
         "options": {"expires": 60.0},
+    },
+    # Visit photos whose thumbnail message was lost (inspections/services/thumbnails.py).
+    "inspections-thumbnails": {
+        "task": "inspections.thumbnails_missing",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
     },
     # Biểu mẫu imports (models_registry/services/bieu_mau/jobs.py): queue again a
     # confirmed job whose message was lost, fail one whose worker died. No page does it.

@@ -7,9 +7,9 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from models_registry.served import pdf_is_well_formed
 from workflow.errors import WorkflowError
 
 from .models import AttachmentKind
@@ -27,8 +27,10 @@ TOO_MANY = "Mỗi lần lưu chỉ tải lên tối đa {limit} tệp."
 PIXELS_TOO_MANY = "Ảnh “{name}” có kích thước quá lớn. Biên bản chưa được lưu."
 
 MAX_FILES_PER_SAVE = 10
-# Larger than any phone camera, small enough that decoding cannot exhaust memory.
-MAX_PIXELS = 60_000_000
+PIXELS_PER_SAVE_TOO_MANY = (
+    "Các ảnh gửi trong một lần lưu quá lớn (tổng cộng {total} triệu điểm ảnh, tối đa "
+    "{limit} triệu). Biên bản chưa được lưu; vui lòng gửi bớt ảnh rồi lưu tiếp."
+)
 THUMBNAIL_BOX = (480, 480)
 
 IMAGE_TYPES = {
@@ -48,6 +50,7 @@ class CheckedUpload:
     extension: str
     original_name: str
     size: int
+    pixels: int = 0
 
     def stored_name(self) -> str:
         # Never the user's name on disk: no path tricks, no misleading extension.
@@ -88,21 +91,31 @@ def upload_check(upload) -> CheckedUpload:
         )
     if not data:
         raise WorkflowError(EMPTY.format(name=name))
-    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+    if data.startswith(b"%PDF-"):
+        # Its skeleton, not two markers: HTML between "%PDF-" and "%%EOF" is refused.
+        if not pdf_is_well_formed(io.BytesIO(data), len(data)):
+            raise WorkflowError(NOT_ALLOWED.format(name=name))
         return CheckedUpload(upload, AttachmentKind.PDF, "application/pdf", "pdf", name, len(data))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Image.open reads the header only: the size is known before any pixel is
+            # decoded, and an image over the budget is refused at that point.
             with Image.open(io.BytesIO(data)) as image:
                 image_format = image.format
                 if image_format not in IMAGE_TYPES:
                     raise WorkflowError(NOT_ALLOWED.format(name=name))
-                if image.width * image.height > MAX_PIXELS:
+                pixels = image.width * image.height
+                if pixels > settings.DVK_IMAGE_MAX_PIXELS:
                     raise WorkflowError(PIXELS_TOO_MANY.format(name=name))
                 image.verify()
-            # verify() does not decode the pixels; a truncated file only fails on load().
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
+            # verify() checks a PNG's chunks to the end; a truncated JPEG or WEBP only
+            # fails on load(), done for a JPEG at 1/8 scale (draft): a few MB at most.
+            # Full-size decoding is the worker's (thumbnails).
+            if image_format != "PNG":
+                with Image.open(io.BytesIO(data)) as image:
+                    image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                    image.load()
     except WorkflowError:
         raise
     except (
@@ -115,7 +128,9 @@ def upload_check(upload) -> CheckedUpload:
     ):
         raise WorkflowError(NOT_ALLOWED.format(name=name)) from None
     content_type, extension = IMAGE_TYPES[image_format]
-    return CheckedUpload(upload, AttachmentKind.IMAGE, content_type, extension, name, len(data))
+    return CheckedUpload(
+        upload, AttachmentKind.IMAGE, content_type, extension, name, len(data), pixels
+    )
 
 
 def uploads_check(uploads) -> list[CheckedUpload]:
@@ -131,19 +146,44 @@ def uploads_check(uploads) -> list[CheckedUpload]:
             errors.extend(error.messages)
     if errors:
         raise WorkflowError(*errors)
+    total = sum(upload.pixels for upload in checked)
+    if total > settings.DVK_UPLOAD_MAX_PIXELS_PER_REQUEST:
+        raise WorkflowError(
+            PIXELS_PER_SAVE_TOO_MANY.format(
+                total=total // 1_000_000,
+                limit=settings.DVK_UPLOAD_MAX_PIXELS_PER_REQUEST // 1_000_000,
+            )
+        )
     return checked
 
 
-def thumbnail_make(checked: CheckedUpload) -> ContentFile:
-    """A small JPEG of an image, upright (phones store the rotation in EXIF)."""
-    with Image.open(io.BytesIO(_read(checked.upload))) as image:
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail(THUMBNAIL_BOX)
-        if image.mode not in ("RGB", "L"):
-            background = Image.new("RGB", image.size, "white")
-            rgba = image.convert("RGBA")
-            background.paste(rgba, mask=rgba.getchannel("A"))
-            image = background
-        out = io.BytesIO()
-        image.save(out, format="JPEG", quality=80, optimize=True)
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+def thumbnail_of(handle) -> bytes | None:
+    """A small JPEG of the image in ``handle``, upright (phones store the rotation in
+    EXIF), or None if it cannot be decoded. For the worker: it decodes the pixels, a
+    JPEG at a reduced scale (``draft``), within the same pixel budget as the upload."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(handle) as image:
+                if image.width * image.height > settings.DVK_IMAGE_MAX_PIXELS:
+                    return None
+                image.draft("RGB", (THUMBNAIL_BOX[0] * 2, THUMBNAIL_BOX[1] * 2))
+                image = ImageOps.exif_transpose(image)
+                image.thumbnail(THUMBNAIL_BOX)
+                if image.mode not in ("RGB", "L"):
+                    background = Image.new("RGB", image.size, "white")
+                    rgba = image.convert("RGBA")
+                    background.paste(rgba, mask=rgba.getchannel("A"))
+                    image = background
+                out = io.BytesIO()
+                image.save(out, format="JPEG", quality=80, optimize=True)
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
+        return None
+    return out.getvalue()

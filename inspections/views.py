@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from models_registry.models import Campaign, Initiative, Subject
 from models_registry.selectors import initiative_get, initiative_list
+from models_registry.served import upload_response
 from units.access import is_inspector, is_secretariat
 from workflow.errors import WorkflowError
 from workflow.lifecycle import State
@@ -376,14 +377,14 @@ def attachment_view(request: HttpRequest, pk: int, thumbnail: bool = False) -> F
     stored = attachment.thumbnail if thumbnail else attachment.file
     if not stored:
         raise Http404("Không tìm thấy tệp.")
-    response = FileResponse(
+    # Like every upload: sandboxed, never sniffed, never cached; a photo may show on the
+    # page (inline), a PDF only downloads.
+    return upload_response(
         stored.open("rb"),
         content_type="image/jpeg" if thumbnail else attachment.content_type,
         filename=attachment.original_name,
-        as_attachment=False,
+        inline=thumbnail or attachment.is_image,
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 # --- results ----------------------------------------------------------------------------
@@ -391,7 +392,11 @@ def attachment_view(request: HttpRequest, pk: int, thumbnail: bool = False) -> F
 
 @login_required
 def export_view(request: HttpRequest) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, pk=request.GET.get("campaign") or 0)
+    raw = request.GET.get("campaign", "")
+    # A campaign id is digits; anything else names no campaign (404, never a 500).
+    campaign = get_object_or_404(
+        Campaign, pk=int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else 0
+    )
     round_label = request.GET.get("round", "").strip()
     content = exports.results_xlsx(actor=request.user, campaign=campaign, round_label=round_label)
     response = HttpResponse(content, content_type=exports.XLSX_TYPE)

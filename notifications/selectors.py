@@ -7,6 +7,8 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from units.access import is_secretariat
+
 from .models import Notification, Status
 
 
@@ -60,3 +62,15 @@ def outbox_overview(*, now=None) -> dict:
     oldest = figures.pop("oldest_pending")
     figures["oldest_pending_age"] = max(now - oldest, timedelta(0)) if oldest else None
     return figures
+
+
+def retryable_get(*, actor, pk: int) -> Notification:
+    """A notification the actor may ask to send again: any, for the secretariat (the
+    service then refuses one that has not failed, with its reason); for anyone else
+    none, so that a row they may not retry is a 404 like one that does not exist."""
+    if not is_secretariat(actor):
+        raise Http404("Không tìm thấy thông báo.")
+    try:
+        return Notification.objects.select_related("user").get(pk=pk)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy thông báo.") from None

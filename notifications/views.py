@@ -11,14 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from units.access import is_secretariat
 from workflow.errors import WorkflowError
 
-from .models import Notification
-from .selectors import failed_list, inbox_get, inbox_list, outbox_overview
+from .selectors import failed_list, inbox_get, inbox_list, outbox_overview, retryable_get
 from .services import (
     ONLY_SECRETARIAT_RETRIES,
     notification_mark_read,
@@ -104,7 +103,7 @@ def notifications_retry_failed_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification.objects.select_related("user"), pk=pk)
+    notification = retryable_get(actor=request.user, pk=pk)
     try:
         notification_retry(notification=notification, actor=request.user)
     except WorkflowError as error:

@@ -18,3 +18,9 @@ class UnitsConfig(AppConfig):
             ("unit.import", "Nạp danh mục đơn vị từ tệp"),
         ):
             action_register(action, label)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .sessions import on_user_logged_in
+
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="units.session_stamp")

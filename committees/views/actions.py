@@ -5,14 +5,14 @@ forms sit on (``pages.py``) post here with ``next``, the page to return to."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from models_registry.selectors import initiative_get
 from workflow.errors import WorkflowError
-from workflow.services import case_model
 
 from ..forms import CloseForm, VoteForm
 from ..selectors import committee_get
@@ -42,9 +42,9 @@ def _messages(request: HttpRequest, error: WorkflowError) -> None:
 @require_POST
 def vote_cast_view(request: HttpRequest, committee_pk: int, case_pk: int) -> HttpResponse:
     committee = committee_get(actor=request.user, pk=committee_pk)
-    case = case_model()._default_manager.filter(pk=case_pk).first()
-    if case is None:
-        raise Http404("Không tìm thấy hồ sơ.")
+    # Through the scoped selector: a case the member may not see is a 404 like a missing
+    # one, never an answer that names its state.
+    case = initiative_get(actor=request.user, pk=case_pk)
     form = VoteForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

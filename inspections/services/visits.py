@@ -23,7 +23,8 @@ from ..models import (
     VisitAttachment,
     VisitStatus,
 )
-from ..uploads import CheckedUpload, thumbnail_make, uploads_check
+from ..uploads import CheckedUpload, uploads_check
+from .thumbnails import thumbnails_publish
 
 NOT_TEAM = "Chỉ thành viên đoàn kiểm tra của đợt này mới được ghi biên bản."
 NOT_BOOKED = "Đợt kiểm tra đang ở trạng thái “{status}” nên không ghi biên bản được."
@@ -149,10 +150,11 @@ def _store(visit: FieldVisit, checked: list[CheckedUpload], actor, written: list
         upload.upload.seek(0)
         attachment.file.save(upload.stored_name(), upload.upload, save=False)
         written.append(attachment.file)
-        if upload.kind == "image":
-            attachment.thumbnail.save("thumb.jpg", thumbnail_make(upload), save=False)
-            written.append(attachment.thumbnail)
         attachment.save()
+    photos = [a.pk for a in visit.attachments.filter(kind="image", thumbnail="")]
+    if photos:
+        # The thumbnails are the worker's (decoding is not for a web request).
+        transaction.on_commit(lambda: thumbnails_publish(ids=photos))
 
 
 def _write(

@@ -24,6 +24,7 @@ from workflow.errors import WorkflowError
 from workflow.lifecycle import Role, State
 
 from ..models import Initiative, ProgressAttachment, ProgressKind, ProgressReport
+from ..served import pdf_is_well_formed
 
 # The case's flag a report of the kind sets (the dashboards' "report missing").
 REPORTED_FLAGS = {
@@ -58,6 +59,15 @@ FILE_LEGACY_OFFICE = (
     "Vui lòng lưu lại dưới dạng .docx/.xlsx không mật khẩu, hoặc xuất ra PDF."
 )
 FILE_MACROS = "Tệp “{name}” có chứa macro; không nhận tệp có macro."
+FILE_PART_TOO_LARGE = (
+    "Tệp “{name}” có phần nội dung giải nén quá lớn; không nhận tệp này. "
+    "Vui lòng lưu lại tài liệu hoặc xuất ra PDF."
+)
+PIXELS_TOO_MANY = (
+    "Các ảnh đính kèm quá lớn (tổng cộng {total} triệu điểm ảnh, tối đa {limit} triệu "
+    "mỗi báo cáo). Vui lòng gửi ảnh nhỏ hơn."
+)
+IMAGE_TOO_LARGE = "Ảnh “{name}” có kích thước quá lớn (tối đa {limit} triệu điểm ảnh)."
 NOTHING_SAVED = "Báo cáo chưa được lưu."
 
 
@@ -142,12 +152,8 @@ def _read_at(file, offset: int, size: int) -> bytes:
 
 
 def _is_pdf(file, size: int) -> bool:
-    # A PDF opens with its version line and ends with an end-of-file marker, possibly
-    # followed by a little whitespace or a trailing incremental-save residue.
-    if _read_at(file, 0, 5) != b"%PDF-":
-        return False
-    tail = _read_at(file, max(0, size - 2048), 2048)
-    return b"%%EOF" in tail
+    # Its skeleton, not two markers: HTML between "%PDF-" and "%%EOF" is no PDF.
+    return pdf_is_well_formed(file, size)
 
 
 def _is_image(file, kind: FileKind) -> bool:
@@ -165,10 +171,21 @@ def _is_image(file, kind: FileKind) -> bool:
         with Image.open(file) as image:
             if image.format != ("JPEG" if kind is JPEG else "PNG"):
                 return False
+            # The header's size, before a pixel is decoded (verify() decodes none).
+            if image.width * image.height > settings.DVK_IMAGE_MAX_PIXELS:
+                return False
             image.verify()
-    except Exception:  # any parse failure means "not a usable image"
+    except Exception:  # any parse failure (a decompression bomb too): not usable
         return False
     return True
+
+
+def _pixels(file) -> int:
+    from PIL import Image
+
+    file.seek(0)
+    with Image.open(file) as image:
+        return image.width * image.height
 
 
 def _ooxml_problem(file, kind: FileKind, name: str) -> str | None:
@@ -182,6 +199,14 @@ def _ooxml_problem(file, kind: FileKind, name: str) -> str | None:
                 return _mismatch(name, kind)
             if any(n.lower().endswith("vbaproject.bin") for n in names):
                 return FILE_MACROS.format(name=name)
+            # What each part says it unpacks to: a part too large, or packed too
+            # tightly to be a document, is a zip bomb whoever opens it later.
+            for info in archive.infolist():
+                if info.file_size > settings.DVK_OOXML_MAX_PART_BYTES or (
+                    info.file_size > 1024 * 1024
+                    and info.file_size > settings.DVK_OOXML_MAX_RATIO * max(info.compress_size, 1)
+                ):
+                    return FILE_PART_TOO_LARGE.format(name=name)
             # Read a bounded prefix only: the declared size in the zip can lie.
             with archive.open("[Content_Types].xml") as part:
                 content_types = part.read(CONTENT_TYPES_MAX_BYTES + 1)
@@ -222,6 +247,16 @@ def attachment_check(file: UploadedFile) -> tuple[FileKind | None, str | None]:
             return None, FILE_LEGACY_OFFICE.format(name=name)
         problem = _ooxml_problem(file, kind, name)
         return (None, problem) if problem else (kind, None)
+    if kind in (JPEG, PNG):
+        try:
+            pixels = _pixels(file)
+        except Exception:  # not an image at all: the content check below says so
+            pixels = 0
+        if pixels > settings.DVK_IMAGE_MAX_PIXELS:
+            file.seek(0)
+            return None, IMAGE_TOO_LARGE.format(
+                name=name, limit=settings.DVK_IMAGE_MAX_PIXELS // 1_000_000
+            )
     ok = _is_pdf(file, size) if kind is PDF else _is_image(file, kind)
     file.seek(0)
     return (kind, None) if ok else (None, _mismatch(name, kind))
@@ -299,6 +334,14 @@ def progress_report_create(
                 errors.append(problem)
             else:
                 checked.append((file, file_kind))
+    pixels = sum(_pixels(file) for file, kind in checked if kind in (JPEG, PNG))
+    if pixels > settings.DVK_UPLOAD_MAX_PIXELS_PER_REQUEST:
+        errors.append(
+            PIXELS_TOO_MANY.format(
+                total=pixels // 1_000_000,
+                limit=settings.DVK_UPLOAD_MAX_PIXELS_PER_REQUEST // 1_000_000,
+            )
+        )
     if errors:
         raise WorkflowError(*errors)
 

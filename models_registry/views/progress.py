@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -27,6 +27,7 @@ from workflow.lifecycle import Role, State
 from ..forms_progress import ProgressReportForm
 from ..models import Initiative, ProgressAttachment
 from ..selectors import carry_over_candidates, carry_over_target, initiative_get
+from ..served import upload_response
 from ..services.carry_over import initiative_carry_over
 from ..services.progress import (
     NOTHING_SAVED,
@@ -149,18 +150,11 @@ def attachment_download_view(request: HttpRequest, pk: int, attachment_pk: int) 
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404(FILE_GONE) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
     # Never rendered in our origin, never guessed into something else, never cached
     # where another user could pick it up.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return upload_response(
+        handle, filename=attachment.original_name, content_type=attachment.content_type
+    )
 
 
 @login_required

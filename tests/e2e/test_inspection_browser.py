@@ -9,10 +9,16 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from inspections.models import FieldVisit
+from inspections.models import FieldVisit, VisitAttachment
 from tests.e2e.conftest import PHONE, login
 from tests.factories import PASSWORD
 from tests.inspections.helpers import book, make_criteria, make_running
+from tests.notifications.conftest import (  # noqa: F401  (the real worker and broker)
+    redis_url,
+    smtp,
+    wait_until,
+    worker_factory,
+)
 from workflow.lifecycle import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,8 +34,17 @@ def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_inspector_logs_a_visit_on_a_phone(phone_page, live_server, world, settings, tmp_path):
+def test_inspector_logs_a_visit_on_a_phone(
+    phone_page,
+    live_server,
+    world,
+    settings,
+    tmp_path,
+    worker_factory,  # noqa: F811
+):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The thumbnails are made by a real worker, reading the same media folder.
+    worker_factory(DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT))
     page = phone_page
     today = timezone.localdate()
     criteria = make_criteria(world.campaign)
@@ -57,6 +72,12 @@ def test_inspector_logs_a_visit_on_a_phone(phone_page, live_server, world, setti
     assert fits_the_phone(page)
     page.click("#save-draft")
     page.wait_for_selector("text=Đã lưu nháp biên bản")
+    attachment = VisitAttachment.objects.get()
+    wait_until(
+        lambda: VisitAttachment.objects.filter(pk=attachment.pk).exclude(thumbnail="").exists(),
+        message="the worker made the thumbnail",
+    )
+    page.reload()
     assert page.locator(".thumbs img").count() == 1
     assert page.input_value(f"#id_score_{criteria[0].pk}") == "18"
 
@@ -69,7 +90,12 @@ def test_inspector_logs_a_visit_on_a_phone(phone_page, live_server, world, setti
     assert page.inner_text("#inspections .visit-total") == "85/100"
     thumbnail = page.locator("#inspections .thumbs img")
     assert thumbnail.count() == 1
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Uploads are served no-store (issue 15): the lazy thumbnail is fetched again here.
+    thumbnail.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#inspections .thumbs img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
     assert fits_the_phone(page)
 
     case.refresh_from_db()

@@ -12,6 +12,7 @@ from inspections.services.scheduling import inspection_schedule
 from inspections.services.visits import VisitInput, visit_complete, visit_save_draft
 from models_registry.models import Subject
 from tests.factories import BEFORE_DEADLINE, make_draft
+from tests.files import minimal_pdf
 from workflow.services import transition_apply
 
 # The day the secretariat plans on, and the day of the visit (inside the models' run).
@@ -77,10 +78,7 @@ def image_bytes(fmt="JPEG", size=(640, 480), color=(200, 30, 30)) -> bytes:
     return out.getvalue()
 
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+PDF_BYTES = minimal_pdf()
 
 
 def upload(name, content, content_type="application/octet-stream"):

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from inspections.models import FieldVisit, VisitAttachment
+from inspections.services.thumbnails import attachment_thumbnail_make
 from inspections.services.visits import VisitInput, visit_complete, visit_save_draft
 from workflow.errors import WorkflowError
 
@@ -29,14 +30,20 @@ def stored_files(media_root):
 
 class TestAccepted:
     @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
-    def test_an_image_is_kept_with_a_thumbnail(self, world, booked, fmt, _media):
+    def test_an_image_is_kept_and_the_worker_makes_its_thumbnail(self, world, booked, fmt, _media):
         visit = save(world, booked, [upload("anh-hien-truong.bin", image_bytes(fmt))])
         (attachment,) = visit.attachments.all()
         assert attachment.is_image
         assert attachment.original_name == "anh-hien-truong.bin"
         assert attachment.content_type == f"image/{fmt.lower()}"
-        assert attachment.thumbnail
+        assert not attachment.thumbnail  # not in the request (issue 15)
         assert not attachment.file.name.endswith(".bin")  # named from the content
+        assert len(stored_files(_media)) == 1
+        # What the worker's task runs:
+        assert attachment_thumbnail_make(attachment_id=attachment.pk)
+        assert not attachment_thumbnail_make(attachment_id=attachment.pk)  # once only
+        attachment.refresh_from_db()
+        assert attachment.thumbnail
         assert len(stored_files(_media)) == 2
 
     def test_a_pdf_is_kept_without_a_thumbnail(self, world, booked):
@@ -143,6 +150,7 @@ class TestThePage:
             {"action": "draft", "files": [upload("anh.jpg", image_bytes())]},
         )
         attachment = VisitAttachment.objects.get()
+        attachment_thumbnail_make(attachment_id=attachment.pk)  # the worker's task
         response = client.get(f"/kiem-tra/tep/{attachment.pk}/anh-nho/")
         assert response.status_code == 200
         assert response["Content-Type"] == "image/jpeg"

@@ -295,7 +295,11 @@ def test_the_units_table_shows_each_unit_its_share_its_numbers_and_whether_it_re
         ]
 
     def bar(share):
-        return f'<span class="bar" aria-hidden="true"><span style="width: {share}%"></span></span>'
+        # SVG, not a style attribute: the Content-Security-Policy allows no inline style.
+        return (
+            '<svg class="bar" aria-hidden="true" focusable="false" viewBox="0 0 100 1" '
+            f'preserveAspectRatio="none"><rect width="{share}" height="1"/></svg>'
+        )
 
     rows = unit_rows(client.get(DASHBOARD, {"campaign": campaign}).content.decode())
     assert list(rows) == [world.ward_a.pk, quiet.pk, world.ward_b.pk]  # by name

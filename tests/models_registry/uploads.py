@@ -11,6 +11,7 @@ from PIL import Image
 
 from models_registry.services.progress import DOCX, XLSX
 from tests.factories import BEFORE_DEADLINE, make_draft
+from tests.files import minimal_pdf
 from workflow.services import transition_apply
 
 STARTED_ON = datetime.date(2023, 3, 2)
@@ -18,11 +19,7 @@ REPORT_DAY = datetime.date(2023, 6, 15)
 
 
 def pdf_bytes() -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-        b"trailer << /Root 1 0 R >>\n%%EOF\n"
-    )
+    return minimal_pdf()
 
 
 def image_bytes(fmt: str) -> bytes:

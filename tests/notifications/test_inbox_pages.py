@@ -58,7 +58,8 @@ def test_only_the_secretariat_sees_failed_deliveries(world, client):
     )
     client.force_login(world.officer_a)
     assert client.get("/thong-bao/gui-loi/").status_code == 403
-    assert client.post(f"/thong-bao/gui-loi/{row.pk}/gui-lai/").status_code == 302
+    # 404, as for an id that does not exist (issue 15, finding 6).
+    assert client.post(f"/thong-bao/gui-loi/{row.pk}/gui-lai/").status_code == 404
     row.refresh_from_db()
     assert row.status == Status.FAILED  # the officer's retry did nothing
     client.force_login(world.secretariat)

@@ -1,8 +1,15 @@
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ...registry import DEMO_PASSWORD, seed_demo
+
+REFUSED_IN_PRODUCTION = (
+    "Không chạy seed_demo với cấu hình production (DJANGO_PRODUCTION=1): lệnh này tạo lại "
+    "tài khoản admin với mật khẩu công khai trong README. Nếu thật sự cần (máy thử "
+    "nghiệm), chạy lại với --force-production."
+)
 
 
 def _date(value: str) -> datetime.date:
@@ -25,6 +32,11 @@ class Command(BaseCommand):
             help="Coi ngày này là hôm nay (YYYY-MM-DD), để dữ liệu lặp lại được.",
         )
         parser.add_argument(
+            "--force-production",
+            action="store_true",
+            help="Chạy cả khi DJANGO_PRODUCTION=1 (chỉ cho máy thử nghiệm).",
+        )
+        parser.add_argument(
             "--send-mail",
             action="store_true",
             help=(
@@ -34,8 +46,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, today: datetime.date | None = None, send_mail: bool = False, **options
+        self,
+        *args,
+        today: datetime.date | None = None,
+        send_mail: bool = False,
+        force_production: bool = False,
+        **options,
     ) -> None:
+        # The demo recreates `admin` with the README's password: never on a real site
+        # unless someone asks for it in so many words.
+        if settings.PRODUCTION and not force_production:
+            raise CommandError(REFUSED_IN_PRODUCTION)
         try:
             logins, created = seed_demo(today=today, send_mail=send_mail)
         except ValueError as error:
