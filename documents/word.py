@@ -28,7 +28,7 @@ CENTER, LEFT, RIGHT, JUSTIFY = (
     WD_ALIGN_PARAGRAPH.RIGHT,
     WD_ALIGN_PARAGRAPH.JUSTIFY,
 )
-CELL_PADDING_CM = 0.38  # Word's default left + right cell margins
+CELL_PADDING_CM = 0.5  # Word's default left + right cell margins (0.38), and some slack
 RED = RGBColor(0xC0, 0x00, 0x00)
 
 
