@@ -53,9 +53,7 @@ def test_others_get_no_record(client, world, completed):
     assert client.get(url).status_code == 302  # to sign-in
 
 
-def test_a_draft_record_is_for_the_team_and_the_secretariat_only(
-    client, world, running, criteria
-):
+def test_a_draft_record_is_for_the_team_and_the_secretariat_only(client, world, running, criteria):
     (inspection,) = book(world, [running])
     draft(world, inspection, full_visit(criteria, points=10))
     url = reverse("inspections:visit_record", args=[inspection.pk])

@@ -199,7 +199,7 @@ class _RowStream:
         """``height``: in pixels, as XlsxWriter's ``set_row_pixels`` takes it."""
         if row >= EXCEL_MAX_ROWS:
             raise WorkflowError(TOO_MANY_ROWS.format(limit=EXCEL_MAX_ROWS - self.first_row - 2))
-        if height is None:
+        if height is None or height == self.sheet.default_row_height:  # as XlsxWriter
             self.buffer.append(f'<row r="{row + 1}">{"".join(cells)}</row>')
         else:
             self.buffer.append(
