@@ -36,40 +36,57 @@ def _char(ch: str) -> int:
     return 1000  # anything else counts as an em: never too narrow
 
 
-@lru_cache(maxsize=65536)
+_WORDS: dict[str, float] = {}
+_WORDS_MAX = 8192  # about the number of Vietnamese syllables in use: memory stays flat
+
+
 def word_em(word: str) -> float:
-    """The width of ``word`` in em (1/1000 em units summed). Vietnamese is written in
-    syllables, few and repeated: the cache makes a long export cheap."""
-    return sum(_char(ch) for ch in word) / 1000
+    """The width of ``word`` in em. Vietnamese is written in syllables, few and repeated:
+    the first few thousand words met are remembered (never more: a long export of
+    numbered names must not grow memory)."""
+    width = _WORDS.get(word)
+    if width is None:
+        width = sum(map(_char, word)) / 1000
+        if len(_WORDS) < _WORDS_MAX:
+            _WORDS[word] = width
+    return width
 
 
 def text_px(text: str, *, size: float, bold: bool = False) -> float:
     factor = BOLD_FACTOR if bold else 1.0
-    return word_em(text) * size * PX_PER_PT * factor
+    return sum(map(_char, text)) / 1000 * size * PX_PER_PT * factor
 
 
 def lines(text: str, *, width_px: float, size: float, bold: bool = False) -> int:
     """The lines ``text`` wraps to in ``width_px`` pixels, greedy by words as a word
     processor does; each line break in the text starts a new line. A word longer than a
-    line is broken where it overflows."""
+    line is broken where it overflows. (Counted in em, the inner loop kept lean: the
+    biểu mẫu export runs it on every row.)"""
     if not text:
         return 1
-    em_px = size * PX_PER_PT * (BOLD_FACTOR if bold else 1.0)
-    space = 0.25 * em_px
+    limit = width_px / (size * PX_PER_PT * (BOLD_FACTOR if bold else 1.0))
+    known = _WORDS.get
     total = 0
-    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    paragraphs = (
+        text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if ("\n" in text or "\r" in text)
+        else (text,)
+    )
+    for paragraph in paragraphs:
         count, used = 1, 0.0
         for word in paragraph.split():
-            w = word_em(word) * em_px
-            if used and used + space + w <= width_px:
-                used += space + w
-                continue
+            w = known(word)
+            if w is None:
+                w = word_em(word)
             if used:
+                if used + 0.25 + w <= limit:
+                    used += 0.25 + w
+                    continue
                 count += 1
-            if w > width_px:
-                extra = math.ceil(w / width_px) - 1
+            if w > limit:
+                extra = math.ceil(w / limit) - 1
                 count += extra
-                w -= extra * width_px
+                w -= extra * limit
             used = w
         total += count
     return total

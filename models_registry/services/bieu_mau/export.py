@@ -382,10 +382,20 @@ class _RowHeights:
         em = measure.text_px("M", size=self.SIZE)
         self.safe = [int(px // em) for px in self.columns]
         self.one_line = measure.height_px(1, size=self.SIZE)
+        self.units: dict[str, int] = {}
 
-    def height(self, *texts: str | None) -> int:
+    def height(self, unit: str | None, name: str | None, goals: str | None) -> int:
         count = 1
-        for text, width, safe in zip(texts, self.columns, self.safe, strict=True):
+        if unit and len(unit) > self.safe[0]:
+            # Few units, many rows: each unit's name is measured once.
+            unit_lines = self.units.get(unit)
+            if unit_lines is None:
+                unit_lines = measure.lines(unit, width_px=self.columns[0], size=self.SIZE)
+                if len(self.units) < 4096:
+                    self.units[unit] = unit_lines
+            count = unit_lines
+        for text, width, safe in ((name, self.columns[1], self.safe[1]),
+                                  (goals, self.columns[2], self.safe[2])):  # fmt: skip
             if text and (len(text) > safe or "\n" in text or "\r" in text):
                 count = max(count, measure.lines(text, width_px=width, size=self.SIZE))
         return min(545, measure.height_px(count, size=self.SIZE)) if count > 1 else self.one_line
