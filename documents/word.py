@@ -10,7 +10,7 @@ import io
 from collections.abc import Sequence
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -396,8 +396,6 @@ def page_break(document, *, landscape: bool | None = None):
     if landscape is None:
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         return document.sections[-1]
-    from docx.enum.section import WD_SECTION
-
     previous = document.sections[-1]
     section = document.add_section(WD_SECTION.NEW_PAGE)
     if landscape and previous.orientation != WD_ORIENT.LANDSCAPE:
