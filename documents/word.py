@@ -275,9 +275,27 @@ def _column_widths(
         return [h + spare * h // sum(high) for h in high]
     if sum(low) >= total:
         return [total * x // sum(low) for x in low]
-    spare = total - sum(low)
-    want = [h - lo for lo, h in zip(low, high, strict=True)]
-    return [lo + spare * w // sum(want) for lo, w in zip(low, want, strict=True)]
+    # Water-filling: a column that wants less than an equal share of what is left gets
+    # what it wants; the long ones share the rest equally (never under their longest
+    # word), so one long column does not squeeze the others to their minimum.
+    widths: dict[int, int] = {}
+    open_cols = list(range(len(columns)))
+    remaining = total
+    while open_cols:
+        share = remaining // len(open_cols)
+        fits = [i for i in open_cols if high[i] <= share]
+        if not fits:
+            break
+        for i in fits:
+            widths[i] = high[i]
+            remaining -= high[i]
+        open_cols = [i for i in open_cols if i not in fits]
+    if open_cols:
+        share = remaining // len(open_cols)
+        wide = {i: max(low[i], share) for i in open_cols}
+        scale = remaining / sum(wide.values())
+        widths.update({i: int(w * scale) for i, w in wide.items()})
+    return [widths[i] for i in range(len(columns))]
 
 
 def table(

@@ -59,7 +59,12 @@ LONG_FINDINGS = (
     "phân loại rác tại nguồn; 3 tuyến đường được mở rộng bằng nguồn lực xã hội hóa; "
     "không có đơn thư khiếu nại vượt cấp. Đề nghị tiếp tục duy trì và nhân rộng."
 )
-FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
+# Liberation Serif's glyphs (fonts-liberation; fonts-liberation2 where installed).
+FONT_DIR = next(
+    (d for d in map(Path, ("/usr/share/fonts/truetype/liberation2",
+                           "/usr/share/fonts/truetype/liberation")) if d.is_dir()),
+    Path("/usr/share/fonts/truetype/liberation"),
+)  # fmt: skip
 
 
 @dataclass
