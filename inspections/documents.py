@@ -111,11 +111,13 @@ def visit_record_docx(*, inspection: Inspection) -> bytes:
     word.two_blocks(
         doc,
         [
-            ("ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA", size, True, False, False),
+            ("ĐẠI DIỆN", size, True, False, False),
+            ("ĐƠN VỊ ĐƯỢC KIỂM TRA", size, True, False, False),
             ("(Ký, ghi rõ họ tên)", size, False, True, False),
         ],
         [
-            ("TRƯỞNG ĐOÀN KIỂM TRA", size, True, False, False),
+            ("TRƯỞNG ĐOÀN", size, True, False, False),
+            ("KIỂM TRA", size, True, False, False),
             ("(Ký, ghi rõ họ tên)", size, False, True, False),
             ("", size, False, False, False),
             ("", size, False, False, False),

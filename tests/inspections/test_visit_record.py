@@ -41,7 +41,7 @@ def test_the_record_holds_the_team_the_model_the_scores_and_the_verdict(client, 
     assert f"“{completed.case.name}”" in text
     assert "Tổng điểm" in text and "90" in text  # five criteria × 18
     assert "Kết luận: Đạt. Đề nghị công nhận: cấp cơ sở." in text
-    assert "TRƯỞNG ĐOÀN KIỂM TRA" in text
+    assert "TRƯỞNG ĐOÀN\nKIỂM TRA" in text and "ĐƠN VỊ ĐƯỢC KIỂM TRA" in text
 
 
 def test_others_get_no_record(client, world, completed):
