@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint browser bench clean
+.PHONY: setup run test lint browser office bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,17 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Debian's LibreOffice (headless, no GUI), poppler and the Liberation fonts for the test that
+# opens every generated document as an office would (tests/documents/). Liberation Serif is
+# Times New Roman's metric-compatible substitute where Times itself is not installed.
+office:
+	@{ command -v soffice && command -v pdffonts && fc-list | grep -q "Liberation Serif"; } \
+	  >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils \
+	    fonts-liberation; }
+
 run: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
@@ -35,7 +46,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test: setup browser lint
+test: setup browser office lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	scripts/test-services.sh $(BIN)/pytest
 

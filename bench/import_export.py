@@ -395,6 +395,9 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument(
+        "--only", default="", help="run only the jobs whose name starts so (e.g. export-ours)"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--job", help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=0, help=argparse.SUPPRESS)
@@ -439,6 +442,8 @@ def main() -> None:
             (f"Nhập {args.import_rows} (chúng tôi, gửi luôn)", "import-ours-submit", 0),
             (f"Nhập {args.import_rows} (django-import-export)", "import-die", 0),
         ]
+        if args.only:
+            jobs = [job for job in jobs if job[1].startswith(args.only)]
         results = {}
         print(f"{'việc':<46}{'giây':>9}{'đỉnh RSS':>12}{'tăng thêm':>12}{'dòng':>9}")
         for label, job, rows in jobs:
@@ -453,6 +458,8 @@ def main() -> None:
                 f"{label:<46}{result['seconds']:>9.1f}{result['peak_kb'] / 1024:>10.0f} MB"
                 f"{result['above_kb'] / 1024:>10.0f} MB{result['rows']:>9}"
             )
+        if args.only:
+            return
         big, small = (
             results[("export-ours", args.export_rows)],
             results[("export-ours", args.small)],

@@ -1,36 +1,31 @@
-"""The papers of a recognition decision: its annex (phụ lục) — the list of the models it
-recognises, by unit — as an Excel workbook and as a Word document, and a certificate
-(giấy chứng nhận) per recognised model, laid out differently for a collective (tập thể)
-and an individual (cá nhân).
+"""The papers of a recognition decision: the decision itself followed by its annex
+(phụ lục) — the list of the models it recognises, by unit — as a Word document, the
+annex as an Excel workbook, and a certificate (giấy chứng nhận) per recognised model,
+laid out differently for a collective (tập thể) and an individual (cá nhân).
 
-Built from the decision's awarded rounds (``workflow.models.VoteRound``) and their cases;
-nothing here writes to the database. Every text cell of the workbook is a string, never a
-formula: a model named "=HYPERLINK(...)" stays text.
+Every Word file takes the issuing unit's letterhead and signature block from
+``documents`` (one format for every document of the BCĐ); the workbook goes through the
+project's one safe writer (``documents.xlsx``): a model named "=HYPERLINK(...)" stays
+text. Built from the decision's awarded rounds and their cases; nothing here writes to
+the database.
 """
 
-import io
 from dataclasses import dataclass
 from itertools import groupby
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt, RGBColor
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from docx.shared import Cm, Pt
 
+from documents import word
+from documents import xlsx as sheets
+from documents.issuer import Issuer, issuer_get
 from models_registry.models import Initiative, Subject
 
 from .case_selectors import decision_awarded_rounds
 from .models import RecognitionDecision, VoteRound
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = sheets.XLSX_TYPE
+DOCX_TYPE = word.DOCX_TYPE
 
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 ANNEX_TITLE = "PHỤ LỤC"
 ANNEX_SUBTITLE = "DANH SÁCH MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO” TIÊU BIỂU {level} NĂM {year}"
 ANNEX_REFERENCE = "(Kèm theo Quyết định số {number} ngày {date} của {issuer})"
@@ -46,23 +41,46 @@ HEADERS = (
 TOTAL = "Tổng cộng: {total} mô hình, điển hình ({collective} tập thể, {individual} cá nhân)"
 EMPTY = "Quyết định chưa công nhận mô hình nào."
 MARK = "x"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+DECISION = "QUYẾT ĐỊNH"
+DECISION_SUBJECT = "công nhận mô hình, điển hình “Dân vận khéo”\ntiêu biểu {level} năm {year}"
+DECISION_BASIS = (
+    "Căn cứ Kế hoạch số {plan} của {issuer} về thực hiện phong trào thi đua "
+    "“Dân vận khéo” năm {year};"
+)
+DECISION_BASIS_NO_PLAN = (
+    "Căn cứ kế hoạch thực hiện phong trào thi đua “Dân vận khéo” năm {year} của {issuer};"
+)
+DECISION_REVIEW = "Căn cứ kết quả kiểm tra thực tế và kết quả biểu quyết của {committee};"
+DECISION_PROPOSAL = "Xét đề nghị của Thường trực Ban Chỉ đạo,"
+DECISION_ARTICLE_1 = (
+    "Điều 1. Công nhận {total} mô hình, điển hình “Dân vận khéo” tiêu biểu {level} năm "
+    "{year} ({collective} tập thể, {individual} cá nhân) (có danh sách kèm theo)."
+)
+DECISION_ARTICLE_2 = (
+    "Điều 2. Các tập thể, cá nhân có tên tại Điều 1 được cấp Giấy chứng nhận mô hình, "
+    "điển hình “Dân vận khéo” tiêu biểu; tiếp tục duy trì, phát huy và nhân rộng mô hình."
+)
+DECISION_ARTICLE_3 = (
+    "Điều 3. Quyết định có hiệu lực kể từ ngày ký. Thường trực Ban Chỉ đạo, các đơn vị, "
+    "tập thể và cá nhân có tên tại Điều 1 căn cứ Quyết định thi hành."
+)
+DECISION_RECIPIENTS = ("Như Điều 3;", "Thường trực Thành ủy (để báo cáo);", "Lưu VP.")
 
 CERTIFICATE = "GIẤY CHỨNG NHẬN"
-CERT_COLLECTIVE_KIND = "Mô hình “Dân vận khéo” tiêu biểu {level} năm {year}"
-CERT_INDIVIDUAL_KIND = "Điển hình “Dân vận khéo” tiêu biểu {level} năm {year}"
-CERT_COLLECTIVE_WHO = "Chứng nhận tập thể: {unit}"
-CERT_COLLECTIVE_WHAT = "Đã xây dựng mô hình: “{name}”"
-CERT_INDIVIDUAL_WHO = "Chứng nhận cá nhân: {person}"
+CERT_COLLECTIVE_KIND = "MÔ HÌNH “DÂN VẬN KHÉO” TIÊU BIỂU {level} NĂM {year}"
+CERT_INDIVIDUAL_KIND = "ĐIỂN HÌNH “DÂN VẬN KHÉO” TIÊU BIỂU {level} NĂM {year}"
+CERT_CERTIFIES = "chứng nhận"
+CERT_COLLECTIVE_WHO = "Tập thể: {unit}"
+CERT_COLLECTIVE_WHAT = "Với mô hình: “{name}”"
+CERT_INDIVIDUAL_WHO = "Ông (bà): {person}"
 CERT_INDIVIDUAL_UNIT = "Đơn vị: {unit}"
 CERT_INDIVIDUAL_WHAT = "Thành tích: {achievement}"
 CERT_FIELDS = "Lĩnh vực: {fields}"
 CERT_BASIS = (
-    "Được công nhận là {kind} “Dân vận khéo” tiêu biểu {level} theo Quyết định số {number} "
-    "ngày {date} của {issuer}."
+    "Đã được công nhận là {kind} “Dân vận khéo” tiêu biểu {level} năm {year}\n"
+    "(Quyết định số {number} ngày {date} của {issuer})."
 )
-CERT_PLACE_DATE = "{place}, {date}"
-CERT_SIGNER_ROLE = "TM. {committee}\nCHỦ TỊCH"
 CERT_PHOTO = "Ảnh\n3 × 4"
 DEFAULT_ISSUER = "Ban Chỉ đạo phong trào thi đua “Dân vận khéo”"
 
@@ -88,6 +106,7 @@ class Annex:
     year: int
     level: str
     rows: list[AnnexRow]
+    plan: str = ""
 
     @property
     def subtitle(self) -> str:
@@ -102,11 +121,17 @@ class Annex:
         )
 
     @property
-    def total(self) -> str:
+    def counts(self) -> dict[str, int]:
         collective = sum(row.collective for row in self.rows)
-        return TOTAL.format(
-            total=len(self.rows), collective=collective, individual=len(self.rows) - collective
-        )
+        return {
+            "total": len(self.rows),
+            "collective": collective,
+            "individual": len(self.rows) - collective,
+        }
+
+    @property
+    def total(self) -> str:
+        return TOTAL.format(**self.counts)
 
     def by_unit(self) -> list[tuple[str, list[AnnexRow]]]:
         return [(unit, list(rows)) for unit, rows in groupby(self.rows, key=lambda r: r.unit)]
@@ -134,210 +159,160 @@ def annex_build(*, decision: RecognitionDecision, rounds: list[VoteRound] | None
         )
         for i, case in enumerate(cases, start=1)
     ]
+    campaign = decision.level.campaign
+    plan = ""
+    if campaign.plan_number:
+        plan = campaign.plan_number
+        if campaign.plan_date:
+            plan += f" ngày {campaign.plan_date:%d/%m/%Y}"
     return Annex(
         decision=decision,
         issuer=_issuer(decision, cases),
-        year=decision.level.campaign.year,
+        year=campaign.year,
         level=level.lower(),
         rows=rows,
+        plan=plan,
     )
 
 
-# --- the annex as a workbook --------------------------------------------------------------
+# --- the annex as a workbook ---
 
-
-def _text(cell, value: str) -> None:
-    cell.value = value
-    if value.startswith(FORMULA_TRIGGERS):
-        # Stored as a string, and quote-prefixed so that editing the cell keeps it text.
-        cell.data_type = "s"
-        cell.quotePrefix = True
+ANNEX_WIDTHS = (6, 30, 48, 8, 8, 24, 16)
 
 
 def annex_xlsx(annex: Annex) -> bytes:
     """The annex as an .xlsx workbook: title block, header, one row per model with the
-    unit's cell merged over its models, and the total."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Phụ lục"
-    width = len(HEADERS)
-    last = get_column_letter(width)
-    bold = Font(bold=True)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    wrap = Alignment(vertical="center", wrap_text=True)
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    unit's cell merged over its models, and the total; it prints on A4 landscape."""
 
-    for row, (text, font) in enumerate(
+    def build(book, styles):
+        sheet = sheets.SheetWriter(book, styles, "Phụ lục", ANNEX_WIDTHS)
+        sheet.line(ANNEX_TITLE, bold=True, size=13)
+        sheet.line(annex.subtitle, bold=True)
+        sheet.line(annex.reference, italic=True)
+        sheet.line()
+        sheet.header(HEADERS)
+        for unit, rows in annex.by_unit():
+            first = sheet.row
+            for item in rows:
+                sheet.values(
+                    [
+                        item.number,
+                        "",
+                        item.name,
+                        MARK if item.collective else None,
+                        None if item.collective else MARK,
+                        item.fields,
+                        item.level,
+                    ],
+                    center=(0, 3, 4),
+                )
+            sheet.merge_down(first, sheet.row - 1, 1, unit)
+        if not annex.rows:
+            sheet.line(EMPTY, italic=True, align="left")
+        sheet.line(annex.total, bold=True, align="left")
+        sheet.finish()
+
+    return sheets.book_bytes(build)
+
+
+# --- the decision and its annex as a Word document ----------------------------------------
+
+
+def _signer_name(issuer: Issuer, decision: RecognitionDecision) -> str:
+    """The configured signer, else the person who recorded the decision."""
+    if issuer.signer_name:
+        return issuer.signer_name
+    user = decision.signed_by
+    return user.get_full_name() or user.username
+
+
+def _decision_pages(document, annex: Annex, issuer: Issuer) -> None:
+    std = issuer.standard
+    decision = annex.decision
+    word.letterhead(
+        document,
+        issuer=issuer,
+        day=decision.date,
+        number=issuer.number("QĐ", decision.number),
+    )
+    word.title(
+        document,
+        issuer=issuer,
+        kind=DECISION,
+        subject=DECISION_SUBJECT.format(level=annex.level, year=annex.year),
+    )
+    word.paragraph(
+        document, issuer.name.replace("\n", " ").upper(), size=std.text_size, bold=True,
+        align=word.CENTER, after=6,
+    )  # fmt: skip
+    basis = (
+        DECISION_BASIS.format(plan=annex.plan, issuer=annex.issuer, year=annex.year)
+        if annex.plan
+        else DECISION_BASIS_NO_PLAN.format(issuer=annex.issuer, year=annex.year)
+    )
+    for line in (basis, DECISION_REVIEW.format(committee=decision.committee.name),
+                 DECISION_PROPOSAL):  # fmt: skip
+        word.body(document, line, size=std.text_size, italic=True)
+    word.paragraph(
+        document, "QUYẾT ĐỊNH:", size=std.text_size, bold=True, align=word.CENTER, after=6
+    )
+    articles = (
+        DECISION_ARTICLE_1.format(level=annex.level, year=annex.year, **annex.counts),
+        DECISION_ARTICLE_2,
+        DECISION_ARTICLE_3,
+    )
+    for article in articles:
+        head, _, rest = article.partition(". ")
+        para = word.body(document, "", size=std.text_size)
+        para.add_run(head + ". ").bold = True
+        para.add_run(rest)
+        for run in para.runs:
+            run.font.size = Pt(std.text_size)
+    word.paragraph(document, "", after=6)
+    word.recipients_and_signature(
+        document,
+        issuer=issuer,
+        recipients=DECISION_RECIPIENTS,
+        signer_name=_signer_name(issuer, decision),
+    )
+
+
+def _annex_pages(document, annex: Annex, issuer: Issuer) -> None:
+    std = issuer.standard
+    word.paragraph(document, ANNEX_TITLE, size=std.type_size, bold=True, align=word.CENTER)
+    word.paragraph(document, annex.subtitle, size=std.subject_size, bold=True, align=word.CENTER)
+    word.paragraph(document, annex.reference, size=std.subject_size, italic=True,
+                   align=word.CENTER)  # fmt: skip
+    word.paragraph(document, "-----", align=word.CENTER, after=6)
+    rows = [
         [
-            (ANNEX_TITLE, Font(bold=True, size=13)),
-            (annex.subtitle, Font(bold=True, size=12)),
-            (annex.reference, Font(italic=True)),
-        ],
-        start=1,
-    ):
-        sheet.merge_cells(f"A{row}:{last}{row}")
-        cell = sheet.cell(row=row, column=1)
-        _text(cell, text)
-        cell.font = font
-        cell.alignment = center
-
-    header_row = 5
-    for column, title in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=header_row, column=column, value=title)
-        cell.font = bold
-        cell.alignment = center
-        cell.border = box
-
-    row = header_row + 1
-    for unit, rows in annex.by_unit():
-        first = row
-        for item in rows:
-            values = [
-                item.number,
-                unit if row == first else None,
-                item.name,
-                MARK if item.collective else None,
-                None if item.collective else MARK,
-                item.fields,
-                item.level,
-            ]
-            for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=column)
-                if isinstance(value, str):
-                    _text(cell, value)
-                else:
-                    cell.value = value
-                cell.border = box
-                cell.alignment = center if column in (1, 4, 5) else wrap
-            row += 1
-        if row - 1 > first:
-            sheet.merge_cells(start_row=first, start_column=2, end_row=row - 1, end_column=2)
-    if not annex.rows:
-        sheet.merge_cells(f"A{row}:{last}{row}")
-        _text(sheet.cell(row=row, column=1), EMPTY)
-        row += 1
-    sheet.merge_cells(f"A{row}:{last}{row}")
-    total = sheet.cell(row=row, column=1)
-    _text(total, annex.total)
-    total.font = bold
-
-    for column, size in enumerate((6, 30, 48, 9, 9, 28, 22), start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = size
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-# --- the annex as a Word document ---------------------------------------------------------
-
-
-def _paragraph(container, text: str, *, bold=False, italic=False, size=13, align=None):
-    paragraph = container.add_paragraph()
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        if i < len(lines) - 1:
-            run.add_break()
-        run.bold = bold
-        run.italic = italic
-        run.font.size = Pt(size)
-    if align is not None:
-        paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(2)
-    return paragraph
-
-
-def _lines(cell, lines: list[tuple[str, bool]], *, size=12) -> None:
-    """Fill ``cell`` with centred lines, each (text, bold)."""
-    first = cell.paragraphs[0]
-    for i, (text, bold) in enumerate(lines):
-        paragraph = first if i == 0 else cell.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
-        run.bold = bold
-        run.font.size = Pt(size)
-
-
-def _document(*, landscape: bool) -> Document:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
-    return document
-
-
-def _letterhead(document, issuer: str) -> None:
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = table.rows[0].cells
-    _lines(left, [(issuer.upper(), True)], size=12)
-    _lines(right, [(NATION, True), (MOTTO, True)], size=12)
-
-
-def _save(document) -> bytes:
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+            item.number,
+            item.unit,
+            item.name,
+            MARK if item.collective else "",
+            "" if item.collective else MARK,
+            item.fields,
+            item.level,
+        ]
+        for item in annex.rows
+    ]
+    if rows:
+        word.table(document, HEADERS, rows, size=std.table_size, center=(0, 3, 4), merge_down=1)
+    else:
+        word.paragraph(document, EMPTY, italic=True)
+    word.paragraph(document, annex.total, size=std.table_size + 1, bold=True, before=6)
 
 
 def annex_docx(annex: Annex) -> bytes:
-    """The annex as a Word document, in the usual form: letterhead, title, reference to
-    the decision, the table by unit (unit cells merged over their models), the total."""
-    document = _document(landscape=True)
-    _letterhead(document, annex.issuer)
-    _paragraph(document, "", size=6)
-    _paragraph(document, ANNEX_TITLE, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, annex.subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, annex.reference, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-
-    table = document.add_table(rows=1, cols=len(HEADERS))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, title in zip(table.rows[0].cells, HEADERS, strict=True):
-        _lines(cell, [(title, True)], size=12)
-    for unit, rows in annex.by_unit():
-        first = None
-        for item in rows:
-            cells = table.add_row().cells
-            values = [
-                str(item.number),
-                unit if first is None else "",
-                item.name,
-                MARK if item.collective else "",
-                "" if item.collective else MARK,
-                item.fields,
-                item.level,
-            ]
-            for cell, value in zip(cells, values, strict=True):
-                cell.text = value
-                for paragraph in cell.paragraphs:
-                    for run in paragraph.runs:
-                        run.font.size = Pt(12)
-            for index in (0, 3, 4):
-                cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            if first is None:
-                first = cells[1]
-            else:
-                first = first.merge(cells[1])
-                # merge() joins the texts; the unit's name is written once.
-                first.text = unit
-    if not annex.rows:
-        _paragraph(document, EMPTY, italic=True)
-    _paragraph(document, annex.total, bold=True)
-    return _save(document)
+    """The decision, as the BCĐ issues it (letterhead, number, basis, articles, "Nơi
+    nhận", signature), followed by its annex on landscape pages: the table by unit (unit
+    cells merged over their models; header repeated, rows never split) and the total."""
+    issuer = issuer_get()
+    document = word.document_new(issuer=issuer)
+    _decision_pages(document, annex, issuer)
+    word.page_break(document, landscape=True)
+    _annex_pages(document, annex, issuer)
+    return word.document_bytes(document)
 
 
 # --- certificates -------------------------------------------------------------------------
@@ -350,94 +325,87 @@ def _person_and_achievement(case: Initiative) -> tuple[str, str]:
     return (person.strip(), achievement.strip()) if sep else (case.name, case.name)
 
 
-def _signature(document, *, place: str, decision: RecognitionDecision, committee: str) -> None:
-    table = document.add_table(rows=1, cols=2)
-    _, right = table.rows[0].cells
-    _lines(
-        right,
-        [
-            (CERT_PLACE_DATE.format(place=place, date=date_words(decision.date)), False),
-            *(
-                (line, True)
-                for line in CERT_SIGNER_ROLE.format(committee=committee.upper()).split("\n")
-            ),
-            ("", False),
-            ("", False),
-            (decision.signed_by.get_full_name() or decision.signed_by.username, True),
-        ],
-        size=13,
-    )
-
-
 def certificate_docx(*, decision: RecognitionDecision, round_: VoteRound) -> bytes:
-    """The certificate of one recognised model: a framed portrait page for a collective,
-    a landscape page with a photo box for an individual."""
+    """The certificate of one recognised model: one landscape A4 page in a frame, the
+    BCĐ's letterhead, the title, who is recognised (the collective and its model, or the
+    person, their unit and achievement, beside a photo box), the decision it rests on,
+    place and date, and the BCĐ's signature block."""
+    issuer = issuer_get()
+    std = issuer.standard
     case = round_.case
-    committee = decision.committee
-    issuer = case.campaign.issuer or DEFAULT_ISSUER
     level = decision.level.name.lower()
     year = case.campaign.year
-    basis_common = {
+    basis = {
         "level": level,
+        "year": year,
         "number": decision.number,
         "date": decision.date.strftime("%d/%m/%Y"),
-        "issuer": issuer,
+        "issuer": case.campaign.issuer or DEFAULT_ISSUER,
     }
-    if case.subject == Subject.INDIVIDUAL:
-        document = _document(landscape=True)
-        _letterhead(document, issuer)
-        _paragraph(document, "", size=6)
-        _paragraph(document, CERTIFICATE, bold=True, size=28, align=WD_ALIGN_PARAGRAPH.CENTER)
-        _paragraph(
-            document,
-            CERT_INDIVIDUAL_KIND.format(level=level, year=year),
-            bold=True,
-            size=15,
-            align=WD_ALIGN_PARAGRAPH.CENTER,
-        )
+    document = word.document_new(issuer=issuer, landscape=True)
+    section = document.sections[0]
+    section.top_margin = section.bottom_margin = Cm(1.6)
+    section.left_margin = section.right_margin = Cm(2.2)
+    word.page_border(section)
+    word.letterhead(document, issuer=issuer, day=None)
+    word.paragraph(document, CERTIFICATE, size=34, bold=True, align=word.CENTER, before=18,
+                   color=word.RED)  # fmt: skip
+    individual = case.subject == Subject.INDIVIDUAL
+    kind = CERT_INDIVIDUAL_KIND if individual else CERT_COLLECTIVE_KIND
+    word.paragraph(document, kind.format(level=level.upper(), year=year), size=16, bold=True,
+                   align=word.CENTER, before=4)  # fmt: skip
+    word.paragraph(
+        document, f"{issuer.name.replace(chr(10), ' ')} {CERT_CERTIFIES}", size=std.text_size,
+        italic=True, align=word.CENTER, before=14, after=8,
+    )  # fmt: skip
+    if individual:
         person, achievement = _person_and_achievement(case)
-        body = document.add_table(rows=1, cols=2)
-        body.style = "Table Grid"
-        photo, text = body.rows[0].cells
-        photo.width, text.width = Cm(4), Cm(21)
-        _lines(photo, [(CERT_PHOTO, False)], size=11)
-        text.paragraphs[0].add_run(CERT_INDIVIDUAL_WHO.format(person=person)).bold = True
-        for line in (
-            CERT_INDIVIDUAL_UNIT.format(unit=case.unit.name),
-            CERT_INDIVIDUAL_WHAT.format(achievement=achievement),
-            CERT_FIELDS.format(fields=case.fields_display),
-            CERT_BASIS.format(kind="điển hình", **basis_common),
-        ):
-            text.add_paragraph(line)
+        lines = [
+            (CERT_INDIVIDUAL_WHO.format(person=person), 20, True),
+            (CERT_INDIVIDUAL_UNIT.format(unit=case.unit.name), std.text_size, False),
+            (CERT_INDIVIDUAL_WHAT.format(achievement=achievement), std.text_size, False),
+        ]
+        kind_word = "điển hình"
     else:
-        document = _document(landscape=False)
-        frame = document.add_table(rows=1, cols=1)
-        frame.style = "Table Grid"
-        cell = frame.rows[0].cells[0]
-        _lines(
-            cell,
-            [
-                (NATION, True),
-                (MOTTO, True),
-                ("", False),
-                (issuer.upper(), True),
-                ("", False),
-                (CERTIFICATE, True),
-                (CERT_COLLECTIVE_KIND.format(level=level, year=year), True),
-                ("", False),
-                (CERT_COLLECTIVE_WHO.format(unit=case.unit.name), True),
-                (CERT_COLLECTIVE_WHAT.format(name=case.name), False),
-                (CERT_FIELDS.format(fields=case.fields_display), False),
-                (CERT_BASIS.format(kind="mô hình", **basis_common), False),
-            ],
-            size=14,
-        )
-        certificate_run = cell.paragraphs[5].runs[0]
-        certificate_run.font.size = Pt(30)
-        certificate_run.font.color.rgb = RGBColor(0xB9, 0x1C, 0x1C)
-    _paragraph(document, "", size=6)
-    _signature(document, place=committee.unit.name, decision=decision, committee=committee.name)
-    return _save(document)
+        lines = [
+            (CERT_COLLECTIVE_WHO.format(unit=case.unit.name), 20, True),
+            (CERT_COLLECTIVE_WHAT.format(name=case.name), std.text_size + 1, True),
+        ]
+        kind_word = "mô hình"
+    lines.append((CERT_FIELDS.format(fields=case.fields_display), std.text_size, False))
+    if individual:
+        _individual_block(document, lines)
+    else:
+        for text, size, bold in lines:
+            word.paragraph(document, text, size=size, bold=bold, align=word.CENTER, after=4)
+    word.paragraph(document, CERT_BASIS.format(kind=kind_word, **basis), size=std.text_size,
+                   italic=True, align=word.CENTER, before=10, after=10)  # fmt: skip
+    word.recipients_and_signature(
+        document,
+        issuer=issuer,
+        recipients=None,
+        place_date=issuer.place_date(decision.date),
+        signer_name=_signer_name(issuer, decision),
+    )
+    return word.document_bytes(document)
+
+
+def _individual_block(document, lines) -> None:
+    """A 3 × 4 photo box at the left of the person's lines."""
+    total = word.text_width(document)
+    photo_width = int(Cm(3.6))
+    grid = document.add_table(rows=1, cols=2)
+    word.borderless(grid)
+    word.fixed_widths(grid, [photo_width, total - photo_width])
+    photo, text = grid.rows[0].cells
+    word.boxed(photo, CERT_PHOTO, size=11, height_cm=4.4)
+    for i, (line, size, bold) in enumerate(lines):
+        para = text.paragraphs[0] if i == 0 else text.add_paragraph()
+        para.alignment = word.CENTER
+        para.paragraph_format.space_after = Pt(4)
+        run = para.add_run(line)
+        run.bold = bold
+        run.font.size = Pt(size)
 
 
 def certificate_filename(round_: VoteRound) -> str:

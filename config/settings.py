@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     # The layers are in pyproject.toml ([tool.importlinter]). This is the order of ready()
     # (guards, receivers and sweep rules register in it): the same as before the committee
     # had an app of its own (issue 12).
+    "documents",
     "audit",
     "workflow",
     "units",
@@ -444,6 +445,23 @@ if CELERY_VISIBILITY_TIMEOUT < 2 * _LONGEST_WAIT:
 # Every this many seconds the beat looks for biểu mẫu imports nobody runs; a confirmed
 # job still waiting this long after it was queued is queued again.
 DVK_IMPORT_REQUEUE_EVERY = env.float("DVK_IMPORT_REQUEUE_EVERY", 60)
+
+# The issuing unit whose letterhead and signature every generated document carries
+# (documents.issuer): a Party body (Hướng dẫn 36-HD/VPTW) or a State one (Nghị định
+# 30/2020/NĐ-CP). The defaults are the demo's Ban Chỉ đạo of plan 47-KH/BCĐ, Từ Sơn.
+DVK_ISSUER = {
+    "system": env.str("DVK_ISSUER_SYSTEM", "party"),
+    "parent": env.str("DVK_ISSUER_PARENT", "Thành ủy Từ Sơn"),
+    # A literal "\n" in the variable breaks the name's line on the letterhead.
+    "name": env.str("DVK_ISSUER_NAME", "Ban Chỉ đạo phong trào\nthi đua “Dân vận khéo”").replace(
+        "\\n", "\n"
+    ),
+    "short": env.str("DVK_ISSUER_SHORT", "BCĐ"),
+    "authority": env.str("DVK_ISSUER_AUTHORITY", "Ban Chỉ đạo"),
+    "signer_title": env.str("DVK_ISSUER_SIGNER_TITLE", "Trưởng ban"),
+    "signer_name": env.str("DVK_ISSUER_SIGNER_NAME", ""),
+    "place": env.str("DVK_ISSUER_PLACE", "Từ Sơn"),
+}
 
 from celery.schedules import crontab  # noqa: E402  (only the beat schedule needs it)
 

@@ -5,18 +5,13 @@ assessment). Both are built from one ``Report``, itself counted by the same quer
 the dashboard, so the three never disagree."""
 
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 
+from documents import word
+from documents import xlsx as sheets
+from documents.issuer import issuer_get
 from models_registry.filters import InitiativeFilter
 from models_registry.models import Field, RecognitionLevel, Subject
 from models_registry.selectors import initiative_list
@@ -397,83 +392,62 @@ def report_build(scope: Scope, *, actor, kind: str = "") -> Report:
 
 # --- xlsx ---
 
-THIN = Side(style="thin", color="999999")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
 
 def report_xlsx(report: Report) -> bytes:
-    """A workbook with one sheet per table: a title row, the header, the rows, the total."""
-    book = Workbook()
-    book.remove(book.active)
-    for table in report.tables.values():
-        sheet = book.create_sheet(table.sheet[:31])
-        sheet.append([table.title])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([f"{report.title} — {report.subtitle}; số liệu đến {report.as_of:%d/%m/%Y}."])
-        sheet["A2"].font = Font(italic=True)
-        sheet.append([])
-        sheet.append(table.columns)
-        header_row = sheet.max_row
-        for cell in sheet[header_row]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            cell.border = BOX
-        for row in table.rows:
-            _append(sheet, row)
-        if table.total is not None:
-            for cell in _append(sheet, table.total):
-                cell.font = Font(bold=True)
-        if table.note:
-            sheet.append([])
-            sheet.append([table.note])
-        for i, name in enumerate(table.columns, start=1):
-            width = max(10, min(60, len(str(name)) + 4))
-            if i == 1 or name in ("Đơn vị", "Tên mô hình, điển hình", "Chỉ tiêu", "Nội dung",
-                                  "Khoảng thời gian", "Lĩnh vực"):  # fmt: skip
-                width = 45
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """A workbook with one sheet per table: a title row, the header, the rows, the total;
+    column widths from their content, every row as tall as its text, ready to print."""
 
+    def build(book, styles):
+        for table in report.tables.values():
+            rows = [*table.rows, *([table.total] if table.total is not None else [])]
+            widths = sheets.content_widths(table.columns, rows, high=45)
+            sheet = sheets.SheetWriter(book, styles, table.sheet, widths)
+            sheet.line(table.title, bold=True, size=13, align="left")
+            sheet.line(
+                f"{report.title} — {report.subtitle}; số liệu đến {report.as_of:%d/%m/%Y}.",
+                italic=True,
+                align="left",
+            )
+            sheet.line()
+            sheet.header(table.columns)
+            for row in table.rows:
+                sheet.values(row)
+            if table.total is not None:
+                sheet.values(table.total, bold=True)
+            if table.note:
+                sheet.line()
+                sheet.line(table.note, italic=True, align="left")
+            sheet.finish()
 
-def _append(sheet, values: list) -> tuple:
-    sheet.append(values)
-    cells = sheet[sheet.max_row]
-    for cell in cells:
-        cell.border = BOX
-        # A name such as "=SUM(...)" typed by a unit stays text, never a formula.
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
-    return cells
+    return sheets.book_bytes(build)
 
 
 # --- docx ---
 
+RECIPIENTS = (
+    "Thường trực Thành ủy (để báo cáo);",
+    "Các thành viên Ban Chỉ đạo;",
+    "Các đơn vị (để thực hiện);",
+    "Lưu VP.",
+)
 
-def _docx_table(doc, table: Table, *, limit: int | None = None) -> None:
+
+def _docx_table(doc, table: Table, *, size: float, limit: int | None = None) -> None:
     rows = table.rows if limit is None else table.rows[:limit]
-    grid = doc.add_table(rows=1, cols=len(table.columns))
-    grid.style = "Table Grid"
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, name in zip(grid.rows[0].cells, table.columns, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(str(name))
-        run.bold = True
-    for row in rows:
-        cells = grid.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = _text(value)
-    if table.total is not None:
-        cells = grid.add_row().cells
-        for cell, value in zip(cells, table.total, strict=True):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(_text(value))
-            run.bold = True
+    word.table(
+        doc,
+        table.columns,
+        [[_text(v) for v in row] for row in rows],
+        size=size,
+        total=None if table.total is None else [_text(v) for v in table.total],
+        center=[i for i, v in enumerate(rows[0] if rows else []) if not isinstance(v, str)],
+    )
     if table.note:
-        note = doc.add_paragraph(table.note)
-        note.runs[0].italic = True
+        word.paragraph(doc, table.note, size=size, italic=True, before=2)
+
+
+def _caption(doc, text: str, *, size: float) -> None:
+    word.paragraph(doc, text, size=size, bold=True, before=6, after=4, align=word.CENTER)
 
 
 def _text(value) -> str:
@@ -495,81 +469,69 @@ def _count_sentence(report: Report) -> str:
 
 
 def report_docx(report: Report) -> bytes:
-    """A Word draft: letterhead, title, the figures in sentences and tables (sections I–V),
-    and bracketed places where the secretariat writes its assessment."""
+    """A Word draft in the issuing unit's format (letterhead, "Số … -BC/…", place and
+    date, the title, sections I–V in Times New Roman, "Nơi nhận" and the signature
+    block): the figures in sentences and tables, and bracketed places where the
+    secretariat writes its assessment."""
     ov = report.overview
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    for section in doc.sections:
-        section.left_margin, section.right_margin = Cm(3), Cm(2)
-
-    head = doc.add_table(rows=1, cols=2)
-    left, right = head.rows[0].cells
-    left.text = "BAN CHỈ ĐẠO PHONG TRÀO THI ĐUA\n“DÂN VẬN KHÉO”\n*"
-    right.text = (
-        "ĐẢNG CỘNG SẢN VIỆT NAM\n"
-        f"……………, ngày {report.as_of.day:02d} tháng {report.as_of.month:02d} "
-        f"năm {report.as_of.year}"
-    )
-    for cell in (left, right):
-        for paragraph in cell.paragraphs:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run("BÁO CÁO")
-    run.bold = True
-    run.font.size = Pt(15)
-    sub = doc.add_paragraph()
-    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    issuer = issuer_get()
+    std = issuer.standard
+    size, tsize = std.text_size, std.table_size
+    doc = word.document_new(issuer=issuer)
+    word.page_numbers(doc)
+    word.letterhead(doc, issuer=issuer, day=report.as_of, number=issuer.number("BC"))
     what = report.title.removeprefix("Báo cáo ")
-    sub.add_run(what[:1].upper() + what[1:]).bold = True
-    scope_line = doc.add_paragraph(
+    word.title(doc, issuer=issuer, kind="BÁO CÁO", subject=what[:1].upper() + what[1:])
+    word.paragraph(
+        doc,
         f"{report.subtitle}. Số liệu tính đến ngày {report.as_of:%d/%m/%Y}, "
-        "lấy từ hệ thống theo dõi phong trào."
-    )
-    scope_line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    scope_line.runs[0].italic = True
+        "lấy từ hệ thống theo dõi phong trào.",
+        size=size, italic=True, align=word.CENTER, after=6,
+    )  # fmt: skip
 
-    doc.add_heading("I. KẾT QUẢ ĐĂNG KÝ MÔ HÌNH, ĐIỂN HÌNH", level=2)
-    doc.add_paragraph(_count_sentence(report))
+    def heading(text):
+        word.heading(doc, text, issuer=issuer)
+
+    def para(text):
+        word.body(doc, text, size=size)
+
+    heading("I. KẾT QUẢ ĐĂNG KÝ MÔ HÌNH, ĐIỂN HÌNH")
+    para(_count_sentence(report))
     units = ov.units
     missing = units.not_registered
-    para = f"Có {units.registered_count}/{units.registered_count + len(missing)} đơn vị đã đăng ký"
+    line = f"Có {units.registered_count}/{units.registered_count + len(missing)} đơn vị đã đăng ký"
     if units.deadline:
-        para += f" (hạn đăng ký {units.deadline:%d/%m/%Y})"
-    para += "."
+        line += f" (hạn đăng ký {units.deadline:%d/%m/%Y})"
+    line += "."
     if missing:
         names = ", ".join(row.unit.name for row in missing[:40])
         more = f" và {len(missing) - 40} đơn vị khác" if len(missing) > 40 else ""
-        para += f" Còn {len(missing)} đơn vị chưa đăng ký: {names}{more}."
-    doc.add_paragraph(para)
-    doc.add_paragraph(report.tables["fields"].title).runs[0].bold = True
-    _docx_table(doc, report.tables["fields"])
-    doc.add_paragraph(report.tables["units"].title).runs[0].bold = True
-    _docx_table(doc, report.tables["units"])
+        line += f" Còn {len(missing)} đơn vị chưa đăng ký: {names}{more}."
+    para(line)
+    _caption(doc, report.tables["fields"].title, size=size)
+    _docx_table(doc, report.tables["fields"], size=tsize)
+    _caption(doc, report.tables["units"].title, size=size)
+    _docx_table(doc, report.tables["units"], size=tsize)
 
-    doc.add_heading("II. TRIỂN KHAI, THEO DÕI, KIỂM TRA", level=2)
+    heading("II. TRIỂN KHAI, THEO DÕI, KIỂM TRA")
     states = {n.key.split(":", 1)[1]: n.value for n in ov.by_state}
-    doc.add_paragraph(
+    para(
         f"Đang triển khai: {states[State.IN_PROGRESS]} mô hình; đã kiểm tra, chờ quyết định: "
         f"{states[State.INSPECTED]}; rút đăng ký: {states[State.WITHDRAWN]}."
     )
     d = ov.durations
     if d.to_inspection_days is not None:
-        doc.add_paragraph(
+        para(
             f"Thời gian trung vị từ khi đăng ký đến khi có kết quả kiểm tra: "
             f"{_text(_days(d.to_inspection_days))} ngày ({d.to_inspection_cases} mô hình)."
         )
-    doc.add_paragraph(report.tables["overdue"].title).runs[0].bold = True
-    _docx_table(doc, report.tables["overdue"])
-    doc.add_paragraph(PLACEHOLDER.format(what="đánh giá công tác theo dõi, kiểm tra thực tế"))
+    _caption(doc, report.tables["overdue"].title, size=size)
+    _docx_table(doc, report.tables["overdue"], size=tsize)
+    para(PLACEHOLDER.format(what="đánh giá công tác theo dõi, kiểm tra thực tế"))
 
-    doc.add_heading("III. KẾT QUẢ CÔNG NHẬN", level=2)
+    heading("III. KẾT QUẢ CÔNG NHẬN")
     recognized = states[State.RECOGNIZED]
-    doc.add_paragraph(
+    para(
         f"Được công nhận: {recognized} mô hình, điển hình"
         + (
             " (" + "; ".join(f"{n.label.lower()}: {n.value}" for n in ov.by_recognized_level) + ")"
@@ -579,37 +541,31 @@ def report_docx(report: Report) -> bytes:
         + f"; không công nhận: {states[State.NOT_RECOGNIZED]}."
     )
     if d.to_decision_days is not None:
-        doc.add_paragraph(
+        para(
             f"Thời gian trung vị từ khi đăng ký đến khi có quyết định: "
             f"{_text(_days(d.to_decision_days))} ngày ({d.to_decision_cases} mô hình)."
         )
-    doc.add_paragraph(report.tables["levels"].title).runs[0].bold = True
-    _docx_table(doc, report.tables["levels"])
+    _caption(doc, report.tables["levels"].title, size=size)
+    _docx_table(doc, report.tables["levels"], size=tsize)
     listing = report.tables["recognized"]
-    doc.add_paragraph(listing.title).runs[0].bold = True
+    _caption(doc, listing.title, size=size)
     if len(listing.rows) <= LIST_IN_WORD_MAX:
-        _docx_table(doc, listing)
+        _docx_table(doc, listing, size=tsize)
     else:
-        doc.add_paragraph(
+        para(
             f"Danh sách gồm {len(listing.rows)} mô hình, điển hình: xem tệp Excel kèm theo "
             f"(trang “{listing.sheet}”)."
         )
 
-    doc.add_heading("IV. SO SÁNH VỚI CÁC NĂM", level=2)
-    _docx_table(doc, report.tables["years"])
-    doc.add_paragraph(PLACEHOLDER.format(what="nhận xét xu hướng qua các năm"))
+    heading("IV. SO SÁNH VỚI CÁC NĂM")
+    _docx_table(doc, report.tables["years"], size=tsize)
+    para(PLACEHOLDER.format(what="nhận xét xu hướng qua các năm"))
 
-    doc.add_heading("V. ĐÁNH GIÁ CHUNG VÀ PHƯƠNG HƯỚNG, NHIỆM VỤ", level=2)
-    doc.add_paragraph("1. Ưu điểm: " + PLACEHOLDER.format(what="ưu điểm"))
-    doc.add_paragraph("2. Hạn chế, nguyên nhân: " + PLACEHOLDER.format(what="hạn chế"))
-    doc.add_paragraph("3. Phương hướng, nhiệm vụ: " + PLACEHOLDER.format(what="phương hướng"))
+    heading("V. ĐÁNH GIÁ CHUNG VÀ PHƯƠNG HƯỚNG, NHIỆM VỤ")
+    para("1. Ưu điểm: " + PLACEHOLDER.format(what="ưu điểm"))
+    para("2. Hạn chế, nguyên nhân: " + PLACEHOLDER.format(what="hạn chế"))
+    para("3. Phương hướng, nhiệm vụ: " + PLACEHOLDER.format(what="phương hướng"))
 
-    sign = doc.add_table(rows=1, cols=2)
-    sign.rows[0].cells[0].text = "Nơi nhận:\n- Thường trực Ban Chỉ đạo;\n- Lưu."
-    sign.rows[0].cells[1].text = "T/M BAN CHỈ ĐẠO\nTRƯỞNG BAN\n\n\n[Họ và tên]"
-    for paragraph in sign.rows[0].cells[1].paragraphs:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    word.paragraph(doc, "", after=6)
+    word.recipients_and_signature(doc, issuer=issuer, recipients=RECIPIENTS)
+    return word.document_bytes(doc)

@@ -1,42 +1,18 @@
 """The inspection results of a campaign or a round as an Excel workbook: one sheet per
-subject (collective models, individual exemplars), one column per criterion."""
+subject (collective models, individual exemplars), one column per criterion; written
+through the project's one safe writer (text is never a formula, rows as tall as their
+text, A4 landscape one page wide)."""
 
-import io
+import datetime
 from collections.abc import Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-
+from documents import xlsx as sheets
 from models_registry.models import Campaign, Subject
 
 from .models import Criterion, Inspection, InspectionStatus, VisitStatus
 from .selectors import _with_details, inspection_list
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _cell(sheet, value, *, bold: bool = False, wrap: bool = False):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        # Text typed by a person is never run as a formula by the spreadsheet.
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
-
-
-def _date(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "DD/MM/YYYY"
-    return cell
-
-
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
+XLSX_TYPE = sheets.XLSX_TYPE
 
 
 def results_queryset(*, actor, campaign: Campaign, round_label: str = ""):
@@ -51,8 +27,11 @@ def results_queryset(*, actor, campaign: Campaign, round_label: str = ""):
     return _with_details(qs).order_by("case__unit__path", "case__name", "pk")
 
 
-def _sheet(workbook: Workbook, title: str, criteria: list[Criterion], rows: Iterable[Inspection]):
-    sheet = workbook.create_sheet(title=title)
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _sheet(book, styles, title: str, criteria: list[Criterion], rows: Iterable[Inspection]):
     header = [
         "STT",
         "Đơn vị",
@@ -68,45 +47,53 @@ def _sheet(workbook: Workbook, title: str, criteria: list[Criterion], rows: Iter
         "Đề nghị công nhận",
         "Nhận xét",
     ]
-    sheet.append([_cell(sheet, text, bold=True, wrap=True) for text in header])
+    widths = [5, 20, 30, 10, 11, 16, 20, *([11] * len(criteria)), 8, 8, 10, 13, 36]
+    sheet = sheets.SheetWriter(book, styles, title, widths)
+    sheet.header(header)
+    date_format = styles.get(border=1, align="center", num_format="dd/mm/yyyy")
     for number, inspection in enumerate(rows, start=1):
         visit = inspection.visit
         scores = {score.criterion_id: score.points for score in visit.scores.all()}
-        sheet.append(
+        day = visit.visit_date or inspection.planned_date
+        row = sheet.values(
             [
                 number,
-                _cell(sheet, inspection.case.unit.name),
-                _cell(sheet, inspection.case.name, wrap=True),
-                _cell(sheet, inspection.round_label),
-                _date(sheet, visit.visit_date or inspection.planned_date),
-                _cell(sheet, _name(inspection.lead)),
-                _cell(sheet, ", ".join(_name(member) for member in inspection.team.all())),
+                inspection.case.unit.name,
+                inspection.case.name,
+                inspection.round_label,
+                None,
+                _name(inspection.lead),
+                ", ".join(_name(member) for member in inspection.team.all()),
                 *(scores.get(c.pk) for c in criteria),
                 visit.total_points,
                 visit.max_points,
-                _cell(sheet, visit.get_verdict_display()),
-                _cell(sheet, visit.recommended_level.name if visit.recommended_level else ""),
-                _cell(sheet, visit.findings, wrap=True),
+                visit.get_verdict_display(),
+                visit.recommended_level.name if visit.recommended_level else "",
+                visit.findings,
             ]
         )
-    return sheet
+        if day:
+            stamp = datetime.datetime.combine(day, datetime.time())
+            sheet.sheet.write_datetime(row, 4, stamp, date_format)
+    sheet.finish()
 
 
 def results_xlsx(*, actor, campaign: Campaign, round_label: str = "") -> bytes:
     """The workbook's bytes. Dates are real Excel dates shown dd/mm/yyyy."""
     inspections = list(results_queryset(actor=actor, campaign=campaign, round_label=round_label))
     criteria = list(Criterion.objects.filter(campaign=campaign).order_by("order", "pk"))
-    workbook = Workbook(write_only=True)
-    for subject in Subject:
-        _sheet(
-            workbook,
-            subject.label,
-            [c for c in criteria if c.subject == subject],
-            [i for i in inspections if i.case.subject == subject],
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+
+    def build(book, styles):
+        for subject in Subject:
+            _sheet(
+                book,
+                styles,
+                subject.label,
+                [c for c in criteria if c.subject == subject],
+                [i for i in inspections if i.case.subject == subject],
+            )
+
+    return sheets.book_bytes(build)
 
 
 def results_filename(*, campaign: Campaign, round_label: str = "") -> str:

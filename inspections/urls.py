@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/huy/", views.cancel_view, name="cancel"),
     path("cua-toi/", views.mine_view, name="mine"),
     path("<int:pk>/bien-ban/", views.visit_view, name="visit"),
+    path("<int:pk>/bien-ban.docx", views.visit_record_view, name="visit_record"),
     path("ho-so/<int:case_pk>/kiem-tra-lai/", views.reinspect_view, name="reinspect"),
     path("xuat-ket-qua/", views.export_view, name="export"),
     path("tep/<int:pk>/", views.attachment_view, name="attachment"),

@@ -19,6 +19,7 @@ from workflow.errors import WorkflowError
 from workflow.lifecycle import State
 
 from . import exports, selectors
+from .documents import DOCX_TYPE, visit_record_docx, visit_record_filename
 from .forms import (
     CampaignChoiceForm,
     CancelForm,
@@ -401,6 +402,21 @@ def export_view(request: HttpRequest) -> HttpResponse:
     content = exports.results_xlsx(actor=request.user, campaign=campaign, round_label=round_label)
     response = HttpResponse(content, content_type=exports.XLSX_TYPE)
     filename = exports.results_filename(campaign=campaign, round_label=round_label)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def visit_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The visit record as Word, for whoever sees the visit on the case page: a completed
+    visit for those who see the inspection, a draft for its team and the secretariat."""
+    inspection = selectors.inspection_get(actor=request.user, pk=pk)
+    visit = getattr(inspection, "visit", None)
+    team_or_office = on_team(inspection, request.user) or is_secretariat(request.user)
+    if not (team_or_office or (visit is not None and visit.is_completed)):
+        raise Http404("Không tìm thấy biên bản kiểm tra.")
+    response = HttpResponse(visit_record_docx(inspection=inspection), content_type=DOCX_TYPE)
+    filename = visit_record_filename(inspection)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -37,6 +37,7 @@ def test_the_documents_are_there():
         "docs/bieu-mau.md",
         "docs/committees.md",
         "docs/dashboards.md",
+        "docs/documents.md",
     } <= names
 
 

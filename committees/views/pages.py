@@ -193,7 +193,9 @@ def _file(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
 
 def _annex_name(decision: RecognitionDecision, ext: str) -> str:
     number = "".join(ch if ch.isalnum() else "-" for ch in decision.number)
-    return f"phu-luc-quyet-dinh-{number}.{ext}"
+    # The Word file is the decision followed by its annex; the workbook, the annex alone.
+    stem = "quyet-dinh-va-phu-luc" if ext == "docx" else "phu-luc-quyet-dinh"
+    return f"{stem}-{number}.{ext}"
 
 
 @login_required

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from committees import documents as docs
@@ -67,15 +68,21 @@ def test_the_annex_workbook_lists_the_recognised_models_by_unit(decision):
     assert sheet["C8"].data_type == "s"
 
 
-def test_the_annex_document_has_the_title_and_a_table_by_unit(decision):
+def test_the_decision_document_is_the_decision_then_its_annex_on_landscape_pages(decision):
     document = Document(io.BytesIO(docs.annex_docx(docs.annex_build(decision=decision))))
-    assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    assert document.sections[0].orientation == WD_ORIENT.PORTRAIT
+    assert document.sections[-1].orientation == WD_ORIENT.LANDSCAPE
     texts = [p.text for p in document.paragraphs]
-    assert "PHỤ LỤC" in texts
+    assert texts.index("QUYẾT ĐỊNH") < texts.index("PHỤ LỤC")
+    assert any(t.startswith("Điều 1. Công nhận 4 mô hình, điển hình") for t in texts)
     assert "DANH SÁCH MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO” TIÊU BIỂU CẤP CƠ SỞ NĂM 2023" in texts
     assert "Tổng cộng: 4 mô hình, điển hình (3 tập thể, 1 cá nhân)" in texts
-    letterhead, table = document.tables
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in letterhead.rows[0].cells[1].text
+    letterhead, signature, table = document.tables
+    # The issuing unit's letterhead (settings.DVK_ISSUER: the demo's Party body).
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in letterhead.rows[0].cells[1].text
+    assert "Số 125-QĐ/BCĐ" in letterhead.rows[0].cells[0].text
+    assert "Nơi nhận:" in signature.rows[0].cells[0].text
+    assert "T/M BAN CHỈ ĐẠO" in signature.rows[0].cells[1].text
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == list(docs.HEADERS)
     assert [row[0] for row in rows[1:]] == ["1", "2", "3", "4"]
@@ -85,6 +92,23 @@ def test_the_annex_document_has_the_title_and_a_table_by_unit(decision):
         "Khu dân cư không rác thải nhựa", EXEMPLAR, FORMULA, "Camera an ninh khu phố",
     ]  # fmt: skip
     assert [(row[3], row[4]) for row in rows[1:]] == [("x", ""), ("", "x"), ("x", ""), ("x", "")]
+    # The header row repeats on every page; no row is split across pages.
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+
+
+def test_a_state_body_gets_the_state_letterhead_and_numbering(decision, settings):
+    settings.DVK_ISSUER = {
+        **settings.DVK_ISSUER,
+        "system": "state",
+        "parent": "UBND thành phố Từ Sơn",
+    }
+    document = Document(io.BytesIO(docs.annex_docx(docs.annex_build(decision=decision))))
+    letterhead, signature, _ = document.tables
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in letterhead.rows[0].cells[1].text
+    assert "Độc lập - Tự do - Hạnh phúc" in letterhead.rows[0].cells[1].text
+    assert "Số: 125-QĐ/BCĐ" in letterhead.rows[0].cells[0].text
+    assert "TM. BAN CHỈ ĐẠO" in signature.rows[0].cells[1].text
 
 
 def _certificate(decision, name):
@@ -102,29 +126,47 @@ def _all_text(document) -> str:
     return "\n".join(parts)
 
 
-def test_a_collective_certificate_is_a_framed_portrait_page(decision):
+def _framed_landscape(document) -> bool:
+    section = document.sections[0]
+    return (
+        section.orientation == WD_ORIENT.LANDSCAPE
+        and section._sectPr.find(qn("w:pgBorders")) is not None
+    )
+
+
+def test_a_collective_certificate_is_a_framed_landscape_page_signed_by_the_bcd(decision):
     document = _certificate(decision, "Khu dân cư không rác thải nhựa")
-    assert document.sections[0].orientation == WD_ORIENT.PORTRAIT
-    frame = document.tables[0].rows[0].cells[0].text
-    assert "GIẤY CHỨNG NHẬN" in frame
-    assert "Mô hình “Dân vận khéo” tiêu biểu cấp cơ sở năm 2023" in frame
-    assert "Chứng nhận tập thể: Đảng ủy phường Đông Ngàn" in frame
-    assert "Đã xây dựng mô hình: “Khu dân cư không rác thải nhựa”" in frame
-    assert "Quyết định số 125-QĐ/BCĐ ngày 15/10/2023" in frame
+    assert _framed_landscape(document)
     text = _all_text(document)
-    assert "Chủ tịch hội đồng" in text  # the chair's name under the signature
+    assert "GIẤY CHỨNG NHẬN" in text
+    assert "MÔ HÌNH “DÂN VẬN KHÉO” TIÊU BIỂU CẤP CƠ SỞ NĂM 2023" in text
+    assert "Tập thể: Đảng ủy phường Đông Ngàn" in text
+    assert "Với mô hình: “Khu dân cư không rác thải nhựa”" in text
+    assert "Quyết định số 125-QĐ/BCĐ ngày 15/10/2023" in text
+    assert "Từ Sơn, ngày 15 tháng 10 năm 2023" in text
+    # Issued by the Ban Chỉ đạo, signed on its behalf — not by the council.
+    assert "T/M BAN CHỈ ĐẠO\nTRƯỞNG BAN" in text
+    assert "HỘI ĐỒNG" not in text
+    assert "Chủ tịch hội đồng" in text  # the recorded signer, no name being configured
     assert "cá nhân" not in text.lower().replace("tập thể", "")
 
 
-def test_an_individual_certificate_is_a_landscape_page_with_a_photo_box(decision):
+def test_an_individual_certificate_is_a_framed_landscape_page_with_a_photo_box(decision):
     document = _certificate(decision, EXEMPLAR)
-    assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    assert _framed_landscape(document)
     text = _all_text(document)
-    assert "Điển hình “Dân vận khéo” tiêu biểu cấp cơ sở năm 2023" in text
-    assert "Chứng nhận cá nhân: Nguyễn Văn Hùng" in text
+    assert "ĐIỂN HÌNH “DÂN VẬN KHÉO” TIÊU BIỂU CẤP CƠ SỞ NĂM 2023" in text
+    assert "Ông (bà): Nguyễn Văn Hùng" in text
     assert "Thành tích: điển hình “vận động hiến đất làm đường”" in text
     assert "Ảnh\n3 × 4" in text or "Ảnh 3 × 4" in text.replace("\n", " ")
-    assert "Chứng nhận tập thể" not in text
+    assert "Tập thể:" not in text
+
+
+def test_the_configured_signer_signs_the_certificate(decision, settings):
+    settings.DVK_ISSUER = {**settings.DVK_ISSUER, "signer_name": "Nguyễn Văn An"}
+    text = _all_text(_certificate(decision, EXEMPLAR))
+    assert "Nguyễn Văn An" in text
+    assert "Chủ tịch hội đồng" not in text
 
 
 class TestDownloads:
@@ -139,7 +181,8 @@ class TestDownloads:
         docx = client.get(reverse("committees:decision_annex_docx", args=[decision.pk]))
         assert docx["Content-Type"] == docs.DOCX_TYPE
         assert "attachment" in docx["Content-Disposition"]
-        assert len(Document(io.BytesIO(docx.content)).tables) == 2
+        assert "quyet-dinh-va-phu-luc-125-Q" in docx["Content-Disposition"]
+        assert len(Document(io.BytesIO(docx.content)).tables) == 3
 
     def test_the_unit_gets_its_own_certificate_and_not_the_annex(self, client, world, decision):
         round_ = decision.rounds.get(case__name="Khu dân cư không rác thải nhựa")

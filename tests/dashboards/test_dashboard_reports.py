@@ -208,12 +208,14 @@ def test_people_who_do_not_see_the_overview_get_no_report(client, world, built):
 
 
 def test_a_name_that_looks_like_a_formula_stays_text(client, world):
-    Unit.objects.create(name="=1+2 Tổ dân phố", kind=UnitKind.OTHER, parent=world.city)
+    names = ("=1+2 Tổ dân phố", "@SUM(A1) Tổ dân phố", "+84 Tổ dân phố", "-1 Tổ dân phố")
+    for name in names:
+        Unit.objects.create(name=name, kind=UnitKind.OTHER, parent=world.city)
     book = load_workbook(io.BytesIO(download(client, world.secretariat, XLSX, {}).content))
-    cells = [
-        c for row in book["Theo đơn vị"].iter_rows() for c in row if c.value == "=1+2 Tổ dân phố"
-    ]
-    assert cells and all(c.data_type == "s" for c in cells)
+    cells = [c for row in book["Theo đơn vị"].iter_rows() for c in row if c.value in names]
+    assert len(cells) == len(names)
+    # Text, and quote-prefixed so that editing it in a spreadsheet keeps it text.
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
 def test_the_command_writes_the_same_files(client, world, built, tmp_path):

@@ -1,9 +1,10 @@
 """An inspector in the field, on a phone: opens "my inspections", fills the visit record
 with scores and a photo, saves a draft, completes it; the case shows "Đã kiểm tra" with
-the score and the photo's thumbnail."""
+the score and the photo's thumbnail, and the visit record downloads as Word."""
 
 import datetime
 import io
+import os
 
 import pytest
 from django.utils import timezone
@@ -97,6 +98,16 @@ def test_inspector_logs_a_visit_on_a_phone(
         " return i && i.complete && i.naturalWidth > 0; }"
     )
     assert fits_the_phone(page)
+
+    # The record to print and sign, downloaded from the visit (issue 14).
+    with page.expect_download() as download:
+        page.click("#inspections a.visit-record")
+    assert download.value.suggested_filename.startswith("bien-ban-kiem-tra-")
+    shots = os.environ.get("DVK_SHOTS")
+    if shots:
+        page.locator("#inspections").screenshot(path=f"{shots}/visit-record-link-390.png")
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.locator("#inspections").screenshot(path=f"{shots}/visit-record-link-1366.png")
 
     case.refresh_from_db()
     assert case.state == State.INSPECTED

@@ -62,6 +62,8 @@ class TestExport:
         cell = workbook["Tập thể"]["C2"]
         assert cell.value == '=HYPERLINK("http://x")'
         assert cell.data_type == "s"
+        # Quote-prefixed too (issue 15, finding 8): editing the cell keeps it text.
+        assert cell.quotePrefix
 
     def test_a_round_narrows_the_export(self, world, results):
         content = results_xlsx(

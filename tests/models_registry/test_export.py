@@ -294,7 +294,9 @@ def test_text_that_looks_like_xml_or_holds_control_characters_round_trips_as_tex
 
 
 def test_the_case_rows_are_the_xml_xlsxwriter_itself_writes(tmp_path):
-    """The export's fast row stream against XlsxWriter's public API, byte for byte."""
+    """The export's fast row stream against XlsxWriter's public API, byte for byte (row
+    heights included)."""
+    HEIGHTS = [None, 61, 20]
     from models_registry.services.bieu_mau.export import FORMULA_TRIGGERS, _formats, _RowStream
 
     rows = [
@@ -328,8 +330,10 @@ def test_the_case_rows_are_the_xml_xlsxwriter_itself_writes(tmp_path):
                 cells += [stream.string(str(row + 1), col, "x", stream.center) for col in marks]
                 if day:
                     cells.append(stream.number(str(row + 1), 12, day, stream.date))
-                stream.row(row, cells, 12)
+                stream.row(row, cells, 12, HEIGHTS[i])
                 continue
+            if HEIGHTS[i] is not None:
+                sheet.set_row_pixels(row, HEIGHTS[i])
             sheet.write_number(row, 0, number, formats.center)
             for col, text in texts:
                 quoted = text.startswith(FORMULA_TRIGGERS)

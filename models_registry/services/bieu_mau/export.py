@@ -11,16 +11,24 @@ block, headers and totals use XlsxWriter's API; the case rows go through ``_RowS
 
 import datetime
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
-import xlsxwriter
 from django.db.models import QuerySet
 from xlsxwriter.utility import xl_col_to_name
 
+from documents import measure
+from documents.xlsx import (
+    FORMULA_TRIGGERS,
+    column_px,
+    excel_text,
+    formula_shaped,
+    print_setup,
+    row_height,
+    workbook_open,
+)
 from units.access import memberships_of
 from units.models import Unit
 from workflow.errors import WorkflowError
@@ -29,15 +37,15 @@ from workflow.lifecycle import Role
 from ...models import FIELD_FLAGS, Campaign, Initiative, RecognitionLevel, Subject
 from . import layout as F
 
-# A cell starting with one of these would be a formula (or DDE) to a spreadsheet that
-# re-reads the text; such cells also get Excel's "quote prefix" so an edit keeps them text.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-EXCEL_TEXT_MAX = 32_767
+# FORMULA_TRIGGERS (documents.xlsx): a cell starting with one of these gets Excel's
+# "quote prefix", so an edit keeps it text.
+__all__ = ["FORMULA_TRIGGERS", "letterhead_unit", "registrations_export"]
 MARK = "x"
 # Excel stores a date as days since 30/12/1899 (with its 1900 leap-year quirk, which
 # only matters before March 1900).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-COLUMN_WIDTHS = {"stt": 5, "unit": 24, "name": 40, "goals": 40, "mark": 7, "date": 11, "level": 11}
+COLUMN_WIDTHS = {"stt": 5, "unit": 24, "name": 40, "goals": 40, "mark": 8, "date": 11, "level": 12}
+HEADER_SIZE = 11
 
 EXCEL_MAX_ROWS = 1_048_576
 TOO_MANY_ROWS = (
@@ -104,7 +112,10 @@ def _formats(book) -> _Formats:
         subtitle=book.add_format(
             {"italic": True, "align": "center", "font_name": "Times New Roman", "font_size": 12}
         ),
-        header=book.add_format({**border, "bold": True, "align": "center", "text_wrap": True}),
+        header=book.add_format(
+            {**border, "bold": True, "align": "center", "text_wrap": True}
+            | {"font_size": HEADER_SIZE}
+        ),
         text=book.add_format({**border, "text_wrap": True, "valign": "top"}),
         text_quoted=book.add_format(
             {**border, "text_wrap": True, "valign": "top", "quote_prefix": True}
@@ -117,16 +128,6 @@ def _formats(book) -> _Formats:
         total_label=book.add_format({**border, "bold": True}),
         cell=book.add_format({"border": 1}),
     )
-
-
-def _excel_text(value: str | None) -> str:
-    """``value`` cut to what a cell holds: 32,767 UTF-16 units (an emoji counts two)."""
-    value = value or ""
-    if len(value) > EXCEL_TEXT_MAX // 2:
-        units = value.encode("utf-16-le")
-        if len(units) > 2 * EXCEL_TEXT_MAX:
-            value = units[: 2 * EXCEL_TEXT_MAX].decode("utf-16-le", errors="ignore")
-    return value
 
 
 # Excel's own escapes for what XML 1.0 cannot carry (a control character becomes
@@ -188,16 +189,23 @@ class _RowStream:
         )
 
     def text_cell(self, r: str, col: int, value: str | None) -> str:
-        value = _excel_text(value)
+        value = excel_text(value)
         if not value:
             return ""
-        style = self.quoted if value.startswith(FORMULA_TRIGGERS) else self.text
+        style = self.quoted if formula_shaped(value) else self.text
         return self.string(r, col, value, style)
 
-    def row(self, row: int, cells: list[str], last_col: int) -> None:
+    def row(self, row: int, cells: list[str], last_col: int, height: int | None = None) -> None:
+        """``height``: in pixels, as XlsxWriter's ``set_row_pixels`` takes it."""
         if row >= EXCEL_MAX_ROWS:
             raise WorkflowError(TOO_MANY_ROWS.format(limit=EXCEL_MAX_ROWS - self.first_row - 2))
-        self.buffer.append(f'<row r="{row + 1}">{"".join(cells)}</row>')
+        if height is None or height == self.sheet.default_row_height:  # as XlsxWriter
+            self.buffer.append(f'<row r="{row + 1}">{"".join(cells)}</row>')
+        else:
+            self.buffer.append(
+                f'<row r="{row + 1}" ht="{height * 0.75:.16g}" customHeight="1">'
+                f"{''.join(cells)}</row>"
+            )
         self.last_row = row
         self.last_col = max(self.last_col, last_col)
         if len(self.buffer) >= self.FLUSH_EVERY:
@@ -268,16 +276,7 @@ def registrations_export(
     for level in RecognitionLevel.objects.filter(campaign_id__in=campaigns).order_by("rank"):
         levels[level.campaign_id].append(level)
     owner = letterhead_unit(actor=actor, unit=unit)
-    book = xlsxwriter.Workbook(
-        str(destination),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-            "tmpdir": tempfile.gettempdir(),
-        },
-    )
+    book = workbook_open(destination, constant_memory=True)
     formats = _formats(book)
     written = 0
     seen: set[int] = set()
@@ -327,6 +326,7 @@ def _write_sheet(
     # The empty mark and date cells are not written: one conditional format over the
     # table (below) gives them their borders.
     stream = _RowStream(sheet, first, formats)
+    wrap = _RowHeights()
     number = 0
     for number, values in enumerate(rows, start=1):
         row = first + number - 1
@@ -355,7 +355,7 @@ def _write_sheet(
         if column is not None:
             cells.append(stream.string(r, column, MARK, stream.center))
             counts[column] += 1
-        stream.row(row, cells, layout.last)
+        stream.row(row, cells, layout.last, wrap.height(unit_name, name, goals))
     stream.close()
     if number:
         sheet.conditional_format(
@@ -370,6 +370,37 @@ def _write_sheet(
     return number
 
 
+class _RowHeights:
+    """A case row's height from its three wrapped texts (unit, name, goals). Most rows
+    are short: a text narrower than its column in the widest letters costs nothing."""
+
+    SIZE = 12
+
+    def __init__(self) -> None:
+        self.columns = [(column_px(COLUMN_WIDTHS[key]) - 8) for key in ("unit", "name", "goals")]
+        # At most this many characters always fit on one line (M is the widest letter).
+        em = measure.text_px("M", size=self.SIZE)
+        self.safe = [int(px // em) for px in self.columns]
+        self.one_line = measure.height_px(1, size=self.SIZE)
+        self.units: dict[str, int] = {}
+
+    def height(self, unit: str | None, name: str | None, goals: str | None) -> int:
+        count = 1
+        if unit and len(unit) > self.safe[0]:
+            # Few units, many rows: each unit's name is measured once.
+            unit_lines = self.units.get(unit)
+            if unit_lines is None:
+                unit_lines = measure.lines(unit, width_px=self.columns[0], size=self.SIZE)
+                if len(self.units) < 4096:
+                    self.units[unit] = unit_lines
+            count = unit_lines
+        for text, width, safe in ((name, self.columns[1], self.safe[1]),
+                                  (goals, self.columns[2], self.safe[2])):  # fmt: skip
+            if text and (len(text) > safe or "\n" in text or "\r" in text):
+                count = max(count, measure.lines(text, width_px=width, size=self.SIZE))
+        return min(545, measure.height_px(count, size=self.SIZE)) if count > 1 else self.one_line
+
+
 def _set_columns(sheet, layout: _SheetLayout) -> None:
     sheet.set_column(layout.stt, layout.stt, COLUMN_WIDTHS["stt"])
     sheet.set_column(layout.unit, layout.unit, COLUMN_WIDTHS["unit"])
@@ -378,11 +409,7 @@ def _set_columns(sheet, layout: _SheetLayout) -> None:
     sheet.set_column(layout.first_mark, layout.start - 1, COLUMN_WIDTHS["mark"])
     sheet.set_column(layout.start, layout.end, COLUMN_WIDTHS["date"])
     sheet.set_column(layout.first_level, layout.last, COLUMN_WIDTHS["level"])
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(6, 7)
-    sheet.freeze_panes(8, 0)
+    print_setup(sheet, header_first=6, header_last=7)
 
 
 def _write_title(sheet, campaign, year, owner, layout, formats) -> None:
@@ -398,10 +425,48 @@ def _write_title(sheet, campaign, year, owner, layout, formats) -> None:
     sheet.merge_range(4, 0, 4, layout.last, line, formats.subtitle)
 
 
+def _header_heights(sheet, year: int, layout: _SheetLayout, top: int, sub: int) -> None:
+    """Both header rows as tall as their wrapped texts; the texts merged over both rows
+    (STT, unit, name, goals) fit in the two together."""
+    mark, date, level = COLUMN_WIDTHS["mark"], COLUMN_WIDTHS["date"], COLUMN_WIDTHS["level"]
+    levels = max(len(layout.levels), 1)
+    top_px = row_height(
+        [
+            *((text, 2 * mark) for text in F.FIELD_HEADERS.values()),
+            (F.PERIOD_HEADER.format(year=year), 2 * date),
+            (F.LEVELS_HEADER.format(year=year), levels * level),
+        ],
+        size=HEADER_SIZE,
+        bold=True,
+    )
+    sub_px = row_height(
+        [
+            *((text, mark) for text in F.SUBJECT_HEADERS.values()),
+            (F.COL_START, date),
+            (F.COL_END, date),
+            *((lv.name, level) for lv in layout.levels),
+        ],
+        size=HEADER_SIZE,
+        bold=True,
+    )
+    tall_px = row_height(
+        [
+            (F.COL_STT, COLUMN_WIDTHS["stt"]),
+            (F.COL_UNIT, COLUMN_WIDTHS["unit"]),
+            (F.COL_NAME, COLUMN_WIDTHS["name"]),
+            (F.GOALS_HEADER.format(year=year), COLUMN_WIDTHS["goals"]),
+        ],
+        size=HEADER_SIZE,
+        bold=True,
+    )
+    sub_px = max(sub_px, tall_px - top_px)
+    sheet.set_row_pixels(top, top_px)
+    sheet.set_row_pixels(sub, sub_px)
+
+
 def _write_headers(sheet, year: int, layout: _SheetLayout, formats: _Formats) -> None:
     top, sub = 6, 7
-    sheet.set_row(top, 66)
-    sheet.set_row(sub, 36)
+    _header_heights(sheet, year, layout, top, sub)
     tall = (
         (layout.stt, F.COL_STT),
         (layout.unit, F.COL_UNIT),
