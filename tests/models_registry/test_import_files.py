@@ -2,10 +2,8 @@
 with bounded memory, and nothing changes (no case, no import job, no stored file)."""
 
 import io
-import struct
 import tracemalloc
 import zipfile
-import zlib
 
 import openpyxl
 import pytest
@@ -15,6 +13,7 @@ from models_registry.models import ImportJob, Initiative
 from models_registry.services.bieu_mau import ImportFileError, import_job_create, parse, safety
 
 from .bieu_mau import Row, form_xlsx, rewrite_member
+from .hostile import deflate, raw_zip
 
 MB = 1024 * 1024
 # What a refusal may allocate, at most, while the files below would inflate to 50 MB
@@ -38,48 +37,6 @@ def refuse(world, data: bytes, name: str = "bieu-mau.xlsx") -> tuple[str, int]:
     assert ImportJob.objects.count() == 0
     assert len(caught.value.messages) == 1
     return caught.value.messages[0], peak
-
-
-def deflate(chunks) -> tuple[bytes, int, int]:
-    """Raw-deflate an iterable of chunks: (compressed, crc32, size), never all in memory
-    uncompressed."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    out, crc, size = [], 0, 0
-    for chunk in chunks:
-        crc = zlib.crc32(chunk, crc)
-        size += len(chunk)
-        out.append(compressor.compress(chunk))
-    out.append(compressor.flush())
-    return b"".join(out), crc, size
-
-
-def raw_zip(entries: list[tuple[str, bytes, int, int, int]]) -> bytes:
-    """A zip from (name, deflated bytes, crc, declared size, declared crc-checked size):
-    the sizes written in the headers are whatever the entry declares, true or not."""
-    body, central = io.BytesIO(), io.BytesIO()
-    for name, data, crc, declared, _ in entries:
-        offset = body.tell()
-        encoded = name.encode()
-        body.write(
-            struct.pack(
-                "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), declared,
-                len(encoded), 0,
-            )
-        )  # fmt: skip
-        body.write(encoded + data)
-        central.write(
-            struct.pack(
-                "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(data),
-                declared, len(encoded), 0, 0, 0, 0, 0, offset,
-            )
-        )  # fmt: skip
-        central.write(encoded)
-    directory = central.getvalue()
-    end = struct.pack(
-        "<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory),
-        body.tell(), 0,
-    )  # fmt: skip
-    return body.getvalue() + directory + end
 
 
 def workbook_with(member: str, chunks, *, declared: int | None = None) -> bytes:

@@ -15,16 +15,13 @@ import resource
 import sys
 
 
-def _cell(value):
-    if value == "":
-        return None
+def _other(value):
+    """What JSON cannot carry (called by the encoder for those cells only)."""
     if isinstance(value, datetime.datetime):
         return {"t": value.isoformat()}
     if isinstance(value, datetime.date):
         return {"d": value.isoformat()}
-    if isinstance(value, datetime.time | datetime.timedelta):
-        return str(value)
-    return value
+    return str(value)  # a time or a duration
 
 
 def main() -> int:
@@ -48,8 +45,8 @@ def main() -> int:
                     if truncated:
                         break
                     continue
-                rows.append([_cell(v) for v in row[:column_limit]])
-            while rows and all(v is None for v in rows[-1]):
+                rows.append(row[:column_limit])
+            while rows and all(v == "" for v in rows[-1]):
                 rows.pop()
             sheets.append({"title": meta.name, "rows": rows, "truncated": truncated})
     except python_calamine.PasswordError:
@@ -58,7 +55,7 @@ def main() -> int:
     except (python_calamine.CalamineError, ValueError, KeyError, IndexError) as exc:
         print(json.dumps({"error": "corrupt", "detail": str(exc)[:200]}))
         return 0
-    json.dump({"sheets": sheets}, sys.stdout, ensure_ascii=False, separators=(",", ":"))
+    json.dump({"sheets": sheets}, sys.stdout, default=_other, separators=(",", ":"))
     return 0
 
 

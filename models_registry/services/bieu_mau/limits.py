@@ -41,7 +41,7 @@ def parse_seconds() -> float:
 
 def parse_memory_bytes() -> int:
     """The address space of the child process that parses a file."""
-    return _limit("DVK_IMPORT_PARSE_MEMORY_BYTES", 1024 * MB)
+    return _limit("DVK_IMPORT_PARSE_MEMORY_BYTES", 512 * MB)
 
 
 def max_columns() -> int:

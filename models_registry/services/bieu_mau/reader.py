@@ -25,18 +25,17 @@ CHILD = Path(__file__).with_name("_parse_child.py")
 @dataclass
 class Sheet:
     title: str
-    rows: list[tuple]
+    rows: list[list]
     # Rows were left out past the limit (the form is then too long to import).
     truncated: bool = False
 
 
-def _value(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "d" in value:
-            return datetime.date.fromisoformat(value["d"])
-        if "t" in value:
-            return datetime.datetime.fromisoformat(value["t"])
-    return value
+def _date(obj: dict) -> Any:
+    if "d" in obj:
+        return datetime.date.fromisoformat(obj["d"])
+    if "t" in obj:
+        return datetime.datetime.fromisoformat(obj["t"])
+    return obj
 
 
 def row_limit() -> int:
@@ -80,7 +79,7 @@ def workbook_read(handle: IO[bytes], *, name: str) -> list[Sheet]:
             raise ImportFileError(over_budget(name))
         raise ImportFileError(CORRUPT.format(name=name))
     try:
-        result = json.loads(finished.stdout)
+        result = json.loads(finished.stdout, object_hook=_date)
     except ValueError:
         raise ImportFileError(CORRUPT.format(name=name)) from None
     if result.get("error") == "encrypted":
@@ -90,7 +89,7 @@ def workbook_read(handle: IO[bytes], *, name: str) -> list[Sheet]:
     return [
         Sheet(
             sheet["title"],
-            [tuple(_value(v) for v in row) for row in sheet["rows"]],
+            sheet["rows"],
             sheet["truncated"],
         )
         for sheet in result["sheets"]

@@ -38,7 +38,7 @@ ENCRYPTED = (
     "Tệp “{name}” đã được đặt mật khẩu nên không đọc được. Vui lòng gỡ mật khẩu "
     "(Tệp › Thông tin › Bảo vệ sổ làm việc) rồi tải lên lại."
 )
-CORRUPT = "Tệp “{name}” bị hỏng hoặc không phải tệp Excel hợp lệ, không đọc được."
+CORRUPT = "Tệp “{name}” bị hỏng hoặc không phải bảng tính hợp lệ, không đọc được."
 NOT_A_WORKBOOK = (
     "Tệp “{name}” là tệp nén nhưng không phải bảng tính Excel (.xlsx) hay LibreOffice (.ods)."
 )
