@@ -25,6 +25,9 @@ FAILED = "Không nhập được: {count} lỗi, không có hồ sơ nào đư�
 
 
 class Command(BaseCommand):
+    # The system checks (URLs, templates, every app's models) cost more than the start
+    # of the work itself; `manage.py check` runs them, and so does every deployment.
+    requires_system_checks = []
     help = (
         "Nhập biểu mẫu đăng ký mô hình “Dân vận khéo” (.xlsx, .xls, .ods). Mặc định gửi đăng ký luôn; "
         "--as-drafts để lưu bản nháp; --dry-run để chỉ kiểm tra. Có lỗi thì không nhập gì."

@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
-import xlsxwriter
 from django.db.models import QuerySet
-from xlsxwriter.utility import xl_col_to_name
 
 from units.access import memberships_of
 from units.models import Unit
@@ -175,6 +173,8 @@ class _RowStream:
         self.quoted = formats.text_quoted._get_xf_index()
         self.center = formats.center._get_xf_index()
         self.date = formats.date._get_xf_index()
+        from xlsxwriter.utility import xl_col_to_name
+
         self.letters = [xl_col_to_name(col) for col in range(32)]
 
     def number(self, r: str, col: int, value: int, style: int) -> str:
@@ -268,6 +268,8 @@ def registrations_export(
     for level in RecognitionLevel.objects.filter(campaign_id__in=campaigns).order_by("rank"):
         levels[level.campaign_id].append(level)
     owner = letterhead_unit(actor=actor, unit=unit)
+    import xlsxwriter  # here, not at import: commands that do not export start faster
+
     book = xlsxwriter.Workbook(
         str(destination),
         {
