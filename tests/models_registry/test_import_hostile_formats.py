@@ -244,3 +244,19 @@ def test_a_form_longer_than_the_row_limit_is_refused_in_every_format(world, fmt,
 
     assert message == "Biểu mẫu có hơn 3 dòng; vui lòng chia thành nhiều tệp nhỏ hơn."
     assert ImportJob.objects.count() == 0
+
+
+def test_parts_no_reader_opens_are_not_held_against_the_file(world):
+    # SharePoint adds customXml with a processing instruction; Excel's legacy VML (cell
+    # notes) is not even well-formed XML. Neither is parsed, so neither is refused.
+    from models_registry.services.bieu_mau import registration_file_check
+
+    data = xlsx()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        target.writestr("customXml/item1.xml", b"<?mso-contentType ?><FormTemplates/>")
+        target.writestr("xl/drawings/vmlDrawing1.vml", b"<xml><!-- note --><br></xml>")
+
+    assert registration_file_check(io.BytesIO(out.getvalue()), name="bieu-mau.xlsx") == "xlsx"

@@ -152,7 +152,7 @@ def registration_file_check(source, *, name: str, deadline: float | None = None)
                 members = archive.infolist()
                 kind = _check_members(archive, members, name=name)
                 for member in members:
-                    if member.filename.endswith(XML_SUFFIXES):
+                    if _parsed(member.filename):
                         _scan_part(archive, member, name=name, deadline=deadline)
                 return kind
         except (
@@ -174,7 +174,15 @@ def registration_file_check(source, *, name: str, deadline: float | None = None)
 FILEPASS = b"\x2f\x00\x36\x00\x01\x00"
 
 
-XML_SUFFIXES = (".xml", ".rels", ".vml")
+XML_SUFFIXES = (".xml", ".rels")
+# Parts no reader ever opens: document properties, SharePoint's customXml (which carries a
+# processing instruction), legacy VML drawings (not even well-formed XML).
+_NEVER_PARSED = ("docProps/", "customXml/", "xl/drawings/", "Thumbnails/", "Configurations2/")
+
+
+def _parsed(filename: str) -> bool:
+    """Whether a part is XML that the parser may read, and so is scanned."""
+    return filename.endswith(XML_SUFFIXES) and not filename.startswith(_NEVER_PARSED)
 # Where a DTD may appear: before the root element, i.e. before the first "<" + name.
 
 
