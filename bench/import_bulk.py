@@ -7,6 +7,9 @@ upload (a 186 MB XML comment in 1.1 MB) refused.
         [--rows 5000,50000] [--databases postgresql,sqlite] [--formats xlsx,xls,ods] \
         [--rounds 3] [--submit-rows 5000]
 
+Settings: ``bench/import_bulk_settings.py`` (the project's, with ``DVK_IMPORT_MAX_ROWS``
+raised for the 50,000-row form), for the in-process jobs and the commands alike.
+
 For each database it builds its own (PostgreSQL: ``<name>_ibulk``, dropped at the end;
 SQLite: a file in a temporary directory) with the demo directory, campaigns and people,
 writes the official form of ``--rows`` new models (XlsxWriter; the .xls and .ods are that
@@ -52,7 +55,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+sys.path.append(str(BASE_DIR / "bench"))  # import_bulk_settings, after the packages
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "import_bulk_settings")
 
 BEFORE_DEADLINE = datetime.date(2023, 3, 1)
 SECRETARIAT = "bandanvan"
@@ -469,7 +473,12 @@ def main() -> None:
                 url, created = create_postgres(base_url)
             else:
                 url = f"sqlite:///{tmp / 'bench.sqlite3'}"
-            env = {**os.environ, "DATABASE_URL": url}
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "DJANGO_SETTINGS_MODULE": "import_bulk_settings",
+                "PYTHONPATH": str(BASE_DIR / "bench"),
+            }
             run(env, "--job", "prepare")
             print(f"\n{database}: {url.rsplit('@', 1)[-1]}")
             print(header)
