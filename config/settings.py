@@ -105,8 +105,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A connection kept between requests or tasks is checked before it is used again.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Dashboards (issue 7) aggregate 100,000-case campaigns: JIT compiling such a query
     # costs more than running it, and the data lives in memory, where the default random
     # page cost (4, for spinning disks) makes the planner scan a table instead of
@@ -250,8 +248,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Workers keep their database connection across tasks (issue 17: one connection per
 # delivered message was the notifications' bottleneck). Celery's Django fixup would close
 # it after every task unless told to reuse it; config/celery.py instead closes it only
-# when Django would at the end of a request (older than CONN_MAX_AGE, or unusable), and
-# the connection's health is checked before a task uses it again.
+# when Django would at the end of a request (older than CONN_MAX_AGE, or unusable after
+# an error).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", 1_000_000)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
