@@ -46,24 +46,16 @@ END_BEFORE_START = "Thời gian kết thúc ({end}) trước thời gian bắt �
 # --- step 2: read the form ---
 
 
-# Excel writes what XML cannot carry as _xHHHH_ (a carriage return is _x000D_, a literal
-# "_x0041_" is _x005F_x0041_); the parser hands these over as they are.
-_EXCEL_ESCAPE = re.compile("_x([0-9a-fA-F]{4})_")
-
-
 def _text(value: Any) -> str:
-    """A cell as text: numbers without a spurious ".0", Excel's escapes decoded,
-    whitespace trimmed."""
+    """A cell as text: numbers without a spurious ".0", whitespace trimmed. (Excel's
+    _xHHHH_ escapes, such as _x000D_ for a carriage return, are decoded by calamine.)"""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
-    if "_x" in text:
-        text = _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
-    return text.strip()
+    return str(value).strip()
 
 
 def _is_placeholder(text: str) -> bool:
