@@ -348,7 +348,10 @@ def _choose_sheet(sheets: list[Sheet], *, campaign: Campaign, name: str) -> _She
 def _is_total(leading: list[str], name: str) -> bool:
     """The "Tổng" row: its first filled leading cell says so and it names no model (a
     unit called "Tổng đội …" on a data row is not a total)."""
-    first = next((fold(text) for text in leading if text), "")
+    text = next((text for text in leading if text), "")
+    if text.isdigit():  # the row's number (STT): a data row, no need to fold
+        return False
+    first = fold(text)
     if first not in F.TOTAL_KEYS and not first.startswith(("tong cong ", "tong so ")):
         return False
     return not name or fold(name) == first or name.replace(".", "").isdigit()

@@ -183,6 +183,8 @@ _NEVER_PARSED = ("docProps/", "customXml/", "xl/drawings/", "Thumbnails/", "Conf
 def _parsed(filename: str) -> bool:
     """Whether a part is XML that the parser may read, and so is scanned."""
     return filename.endswith(XML_SUFFIXES) and not filename.startswith(_NEVER_PARSED)
+
+
 # Where a DTD may appear: before the root element, i.e. before the first "<" + name.
 
 
