@@ -1,8 +1,9 @@
 """Step 1b: parse a checked workbook (.xlsx, .xls or .ods) into its sheets' cells.
 
-calamine (Rust, through python-calamine) reads all three formats; on the 5,000-row form
-it parses the .xlsx 12–17 times faster than openpyxl's read-only mode (0.04–0.06 s
-against 0.70–0.73 s; bench/import_export.py prints both). It runs in a child process
+calamine (Rust, through python-calamine) reads all three formats; it parses the .xlsx
+10–19 times faster than openpyxl's read-only mode (5,000 rows: 0.07–0.58 s against
+1.36–8.39 s; 50,000 rows: 0.70 s against 7.42 s; bench/import_bulk.py prints both, on a
+loaded machine), so it reads .xlsx too. It runs in a child process
 (``_parse_child.py``) that limits its own address space and CPU time, with a wall-clock
 timeout on top: whatever a hostile file makes the parser do, the web or Celery worker
 that asked only waits ``DVK_IMPORT_PARSE_SECONDS`` at most and never grows."""
