@@ -8,8 +8,12 @@ on a free port (or uses --redis-url), an aiosmtpd sink on loopback and worker pr
 Run 1 delivers ``count`` messages undisturbed; run 2 delivers ``count`` more while the
 worker is killed with SIGKILL ``kills`` times (restarted at once, beat embedded so that
 the flush takes back what each dead worker held). Prints messages per second and the
-counts delivered, duplicated (the mail server got the same Message-ID twice) and lost.
-Not a test: nothing is asserted.
+counts delivered, duplicated (the mail server got the same Message-ID twice) and lost,
+and how many database sessions the worker opened during run 1 (PostgreSQL's
+``pg_stat_database.sessions``: one per task when connections are not kept). First, the
+floor: the same rows built as Django e-mails (``EmailMultiAlternatives``) and sent over
+ONE SMTP connection to the same sink, with nothing else (no Celery, no claim, no row
+update). Not a test: nothing is asserted.
 """
 
 import argparse
@@ -64,7 +68,7 @@ def start_redis(tmp: Path):
     sys.exit("redis-server did not start")
 
 
-def queue_batch(prefix: str, count: int) -> list:
+def queue_batch(prefix: str, count: int, *, keep: bool = True) -> list:
     from django.db import transaction
 
     from models_registry.models import Campaign
@@ -80,6 +84,8 @@ def queue_batch(prefix: str, count: int) -> list:
             dedupe_key=prefix,
             context={"campaign": campaign, "unit": unit, "days_left": 3},
         )
+        # keep=False: the rendered rows only (for the floor), never published.
+        transaction.set_rollback(not keep)
     return rows
 
 
@@ -96,6 +102,40 @@ def wait_all_sent(prefix: str, timeout: float, on_progress=None) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def sessions() -> int:
+    """Connections ever opened to this database (PostgreSQL 14+)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def floor(rows, smtp) -> float:
+    """Seconds to build and send ``rows`` as Django e-mails over one SMTP connection."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives, get_connection
+
+    from notifications.services import message_id_for
+
+    started = time.monotonic()
+    with get_connection(
+        "django.core.mail.backends.smtp.EmailBackend", host=smtp.host, port=smtp.port
+    ) as mail:
+        for row in rows:
+            message = EmailMultiAlternatives(
+                row.subject,
+                row.body_text,
+                settings.DEFAULT_FROM_EMAIL,
+                [row.email],
+                headers={"Message-ID": message_id_for(row.dedupe_key)},
+                connection=mail,
+            )
+            message.attach_alternative(row.body_html, "text/html")
+            message.send()
+    return time.monotonic() - started
 
 
 def figures(label: str, rows, received, started: float, finished: float, extra: str = ""):
@@ -177,9 +217,18 @@ def main() -> None:
             workers.append(worker)
             return worker.start()
 
+        # The floor: Django-built messages over one SMTP connection, nothing else.
+        floor_rows = queue_batch("bench-floor", args.count, keep=False)
+        seconds = floor(floor_rows, smtp)
+        print(
+            f"Floor (Django e-mails over one SMTP connection): {len(floor_rows)} in "
+            f"{seconds:.1f} s, {len(floor_rows) / seconds:.0f} msg/s"
+        )
+
         # Run 1: undisturbed.
         worker = new_worker()
         before = len(smtp.messages())
+        sessions_before = sessions()
         started = time.monotonic()
         rows = queue_batch("bench-calm", args.count)
         queued = time.monotonic()
@@ -193,6 +242,7 @@ def main() -> None:
             finished,
             f" (queueing took {queued - started:.1f} s){'' if done else ' — TIMED OUT'}",
         )
+        print(f"Database sessions opened during run 1: {sessions() - sessions_before}.")
         worker.stop()
         print(f"Load average {os.getloadavg()[0]:.1f} after run 1.")
 

@@ -22,7 +22,7 @@ from models_registry.models import Campaign
 from notifications.recipients import secretariat_recipients, unit_recipients, users_recipients
 from notifications.services import notification_queue
 from workflow.deadlines import sweep_rule
-from workflow.signals import case_transitioned
+from workflow.signals import case_transitioned, case_transitioned_each, cases_transitioned
 
 from .case_selectors import committee_queue
 from .models import Committee, RoundStatus, Vote
@@ -78,6 +78,14 @@ def award_to_inspectors(sender, *, case, log, actor, **kwargs) -> None:
         },
         case=case,
     )
+
+
+# A batch through the door (``transitions_apply``) is answered case by case, the same way.
+cases_transitioned.connect(
+    case_transitioned_each(award_to_inspectors),
+    weak=False,
+    dispatch_uid="inspections.award_to_inspectors.batch",
+)
 
 
 def _voted(committee: Committee, case_ids: list[int]) -> set[tuple[int, int]]:

@@ -3,7 +3,7 @@ transaction, so it commits or rolls back with it."""
 
 from django.dispatch import receiver
 
-from workflow.signals import case_transitioned
+from workflow.signals import case_transitioned, case_transitioned_each, cases_transitioned
 
 from .services import rounds_void
 
@@ -26,3 +26,11 @@ def committees_follow_successor(sender, *, unit, successor, actor, **kwargs) -> 
         .exclude(level_id__in=taken)
         .update(unit=successor)
     }
+
+
+# A batch through the door (``transitions_apply``) is answered case by case, the same way.
+cases_transitioned.connect(
+    case_transitioned_each(void_rounds_on_reinspection),
+    weak=False,
+    dispatch_uid="workflow.rounds_void_on_reinspection.batch",
+)

@@ -16,7 +16,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import task_postrun, task_prerun, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -45,3 +45,17 @@ def _worker_ready(**kwargs) -> None:
         health.stamp(health.WORKER)
     except Exception:  # health is a report, never a reason not to start
         logger.warning("Could not record the worker's heartbeat", exc_info=True)
+
+
+@task_prerun.connect(weak=False, dispatch_uid="dvk.db_connections.prerun")
+@task_postrun.connect(weak=False, dispatch_uid="dvk.db_connections.postrun")
+def _database_connections(task=None, **kwargs) -> None:
+    """Around each task, what Django does around each request: close a connection only
+    when it is older than ``CONN_MAX_AGE`` or unusable (settings.CELERY_DB_REUSE_MAX
+    keeps Celery from closing it after every task). Not for eager tasks, which run
+    inside their caller's transaction."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -375,6 +375,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER",
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Workers keep their database connection across tasks (issue 17: every task, every
+# delivered message, opened a new PostgreSQL connection). Celery's Django fixup would close
+# it after every task unless told to reuse it; config/celery.py instead closes it only
+# when Django would at the end of a request (older than CONN_MAX_AGE, or unusable after
+# an error).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", 1_000_000)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Only the beat holding a lock schedules (config/beat.py): a second one stands by. The
 # holder renews it every tick (at most every third of this), so a standby takes over

@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from workflow.signals import case_transitioned
+from workflow.signals import case_transitioned, case_transitioned_each, cases_transitioned
 
 from .services.scheduling import reinspection_open
 
@@ -13,3 +13,11 @@ def open_reinspection(sender, *, case, log, actor, **kwargs) -> None:
     # waits on the "to inspect" page; it rolls back with the transition if that fails.
     if log.transition == "request_reinspection":
         reinspection_open(case=case, log=log, actor=actor)
+
+
+# A batch through the door (``transitions_apply``) is answered case by case, the same way.
+cases_transitioned.connect(
+    case_transitioned_each(open_reinspection),
+    weak=False,
+    dispatch_uid="inspections.reinspection_open.batch",
+)

@@ -311,9 +311,14 @@ class Initiative(WorkflowCase):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def fill_keys(self) -> None:
+        """The folded columns that search and the uniqueness of names read; ``save``
+        fills them, and so must whoever writes cases in bulk."""
         self.name_key = fold(self.name)
         self.search_text = fold(f"{self.name} {self.goals}")
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_keys()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -6,14 +6,17 @@ line in ``TRANSITION_NOTICES`` (or one ``notification_queue`` call elsewhere).
 """
 
 import datetime
+import hashlib
 
+from django.conf import settings
 from django.dispatch import receiver
+from django.urls import reverse
 
-from workflow.lifecycle import State
-from workflow.signals import case_transitioned
+from workflow.lifecycle import TRANSITIONS, State
+from workflow.signals import case_transitioned, cases_transitioned
 
 from .recipients import secretariat_recipients, unit_recipients
-from .services import notification_queue
+from .services import _recipient_key, notification_queue
 
 
 def _unit(case) -> list:
@@ -78,3 +81,77 @@ def transition_notices(sender, *, case, log, actor, **kwargs) -> None:
             context=context,
             case=case,
         )
+
+
+# A batch's message lists at most this many cases; the rest are counted.
+BATCH_LISTED = 100
+# The grouped templates of a batch, by the single case's kind; any other kind is told
+# with the generic "case_batch".
+BATCH_KINDS = {
+    "case_submitted": "case_submitted_batch",
+    "case_submitted_receipt": "case_submitted_receipt_batch",
+}
+
+
+@receiver(cases_transitioned, dispatch_uid="notifications.transition_notices_batch")
+def transition_notices_batch(sender, *, cases, logs, actor, **kwargs) -> None:
+    """A batch through the door (``transitions_apply``): ONE message per recipient and
+    kind, listing the cases of the batch that recipient hears about, instead of one per
+    case. Its dedupe key is derived from the batch's log rows
+    (``transitions:<digest>:<kind>:<recipient>``), so queueing the same batch twice writes
+    nothing. A batch of one case gets the single case's message, as if alone."""
+    if not logs:
+        return
+    by_pk = {case.pk: case for case in cases}
+    if len(logs) == 1:
+        log = logs[0]
+        transition_notices(sender, case=by_pk[log.case_id], log=log, actor=actor)
+        return
+    notices = TRANSITION_NOTICES.get(logs[0].transition, [])
+    digest = hashlib.sha256(
+        ",".join(str(log.pk) for log in sorted(logs, key=lambda x: x.pk)).encode()
+    )
+    site_url = settings.SITE_URL
+    spec = TRANSITIONS[logs[0].transition]
+    for kind, audience, sweep_only in notices:
+        if sweep_only and actor is not None:
+            continue
+        # Who hears about which cases (an audience depends on the case's unit at most).
+        heard: dict[str, tuple[object, list]] = {}
+        by_unit: dict[int, list] = {}
+        for log in logs:
+            case = by_pk[log.case_id]
+            if case.unit_id not in by_unit:
+                by_unit[case.unit_id] = audience(case)
+            for person in by_unit[case.unit_id]:
+                heard.setdefault(_recipient_key(person), (person, []))[1].append((case, log))
+        # Recipients who hear about the same cases share one rendering call.
+        groups: dict[tuple[int, ...], list] = {}
+        for person, items in heard.values():
+            groups.setdefault(tuple(case.pk for case, _ in items), []).append(person)
+        for people in groups.values():
+            items = heard[_recipient_key(people[0])][1]
+            listed = [
+                {"case": case, "log": log, "url": f"{site_url}{case.get_absolute_url()}"}
+                for case, log in items[:BATCH_LISTED]
+            ]
+            units = sorted({case.unit.name for case, _ in items})
+            notification_queue(
+                kind=BATCH_KINDS.get(kind, "case_batch"),
+                recipients=people,
+                dedupe_key=f"transitions:{digest.hexdigest()[:24]}:{kind}",
+                context={
+                    "items": listed,
+                    "count": len(items),
+                    "more": len(items) - len(listed),
+                    "units": units,
+                    "campaign": items[0][0].campaign,
+                    "transition_label": spec.label,
+                    "actor_name": (actor.get_full_name() or actor.username)
+                    if actor
+                    else "Hệ thống",
+                    "reason": logs[0].reason,
+                    "at": logs[0].at,
+                    "list_url": f"{site_url}{reverse('models_registry:initiative_list')}",
+                },
+            )

@@ -140,6 +140,144 @@ def initiative_update(*, actor, initiative: Initiative, **data: Any) -> Initiati
     return initiative
 
 
+# Rows per multi-row INSERT / UPDATE of the bulk writes below.
+BULK_BATCH = 1000
+
+
+class RowsRefused(WorkflowError):
+    """Some of many cases could not be written; nothing was. ``refused`` maps the index
+    of each refused item (in the order given) to its messages."""
+
+    def __init__(self, refused: dict[int, list[str]]) -> None:
+        super().__init__(*(m for messages in refused.values() for m in messages))
+        self.refused = refused
+
+
+def _allowed_units(actor) -> set[int] | None:
+    """The units ``actor`` may register for; None: any (the Ban Dân vận)."""
+    if _records_for_units(actor):
+        return None
+    return set(units_for_officer(actor).values_list("pk", flat=True))
+
+
+def _fill(initiative: Initiative, data: dict[str, Any], *, caller: str) -> None:
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise TypeError(f"{caller}() got an unexpected field {name!r}")
+        setattr(initiative, name, value)
+
+
+def _check_many(cases: list[Initiative], allowed: set[int] | None) -> None:
+    refused: dict[int, list[str]] = {}
+    for index, initiative in enumerate(cases):
+        messages = []
+        if allowed is not None and initiative.unit_id not in allowed:
+            messages.append(NOT_YOUR_UNIT)
+        try:
+            _validate(initiative)
+        except WorkflowError as error:
+            messages += error.messages
+        if messages:
+            refused[index] = messages
+    if refused:
+        raise RowsRefused(refused)
+
+
+def _duplicates(cases: list[Initiative]) -> RowsRefused:
+    """After a unique violation: which of ``cases`` now collide with a stored case."""
+    keys = {(c.campaign_id, c.unit_id, c.name_key): i for i, c in enumerate(cases)}
+    taken = Initiative.objects.filter(
+        campaign_id__in={c.campaign_id for c in cases},
+        unit_id__in={c.unit_id for c in cases},
+        name_key__in={c.name_key for c in cases},
+    ).exclude(pk__in=[c.pk for c in cases if c.pk])
+    refused = {}
+    for campaign_id, unit_id, name_key in taken.values_list("campaign_id", "unit_id", "name_key"):
+        index = keys.get((campaign_id, unit_id, name_key))
+        if index is not None:
+            case = cases[index]
+            refused[index] = [
+                DUPLICATE.format(unit=case.unit.name, name=case.name, year=case.campaign.year)
+            ]
+    return RowsRefused(refused or {0: [CHANGED_MEANWHILE]})
+
+
+def initiatives_create(
+    *, actor, campaign: Campaign, rows: list[tuple[Unit, dict[str, Any]]]
+) -> list[Initiative]:
+    """Many new drafts at once (a form's new rows): ``initiative_create``'s guarantees
+    for each — the unit within the actor's units, end not before start, the level of the
+    campaign, one case per campaign, unit and name — but written with one multi-row
+    INSERT per ``BULK_BATCH`` cases and no savepoint per row. All or none: refusals
+    raise ``RowsRefused`` with every refused row's index and messages; a name taken
+    meanwhile (a unique violation) writes nothing and names the rows it hit. The
+    database's own bookkeeping (the tally's triggers) sees ordinary INSERTs."""
+    if closed := campaign.closed_errors():
+        raise WorkflowError(*closed)
+    allowed = _allowed_units(actor)
+    cases = []
+    for unit, data in rows:
+        initiative = Initiative(campaign=campaign, unit=unit, created_by=actor)
+        _fill(initiative, data, caller="initiatives_create")
+        initiative.fill_keys()
+        cases.append(initiative)
+    _check_many(cases, allowed)
+    try:
+        with transaction.atomic():
+            Initiative.objects.bulk_create(cases, batch_size=BULK_BATCH)
+    except IntegrityError:
+        raise _duplicates(cases) from None
+    return cases
+
+
+def initiatives_update(
+    *, actor, changes: list[tuple[Initiative, dict[str, Any]]]
+) -> list[Initiative]:
+    """Edit many drafts at once (a re-imported form): ``initiative_update``'s guarantees
+    for each — an officer of its unit or the Ban Dân vận, only while it is a draft,
+    the same validation and uniqueness — with the rows locked in one query and written
+    with one UPDATE per ``BULK_BATCH`` cases (the edited columns only, never the state).
+    All or none, refusals by index as ``initiatives_create``."""
+    if not changes:
+        return []
+    for campaign in {case.campaign for case, _ in changes}:
+        if closed := campaign.closed_errors():
+            raise WorkflowError(*closed)
+    allowed = _allowed_units(actor)
+    states = dict(
+        Initiative.objects.select_for_update()
+        .filter(pk__in=[case.pk for case, _ in changes])
+        .values_list("pk", "state")
+    )
+    refused = {
+        index: [ONLY_DRAFTS if states.get(case.pk) else CHANGED_MEANWHILE]
+        for index, (case, _) in enumerate(changes)
+        if states.get(case.pk) != State.DRAFT
+    }
+    if refused:
+        raise RowsRefused(refused)
+    now = timezone.now()
+    fields: set[str] = set()
+    cases = []
+    for case, data in changes:
+        _fill(case, data, caller="initiatives_update")
+        case.fill_keys()
+        case.updated_at = now
+        fields |= set(data)
+        cases.append(case)
+    _check_many(cases, allowed)
+    try:
+        with transaction.atomic():
+            Initiative.objects.bulk_update(
+                cases,
+                sorted(fields | {"name_key", "search_text", "updated_at"}),
+                batch_size=BULK_BATCH,
+            )
+    except IntegrityError:
+        raise _duplicates(cases) from None
+    return cases
+
+
 EXTENSION_FIELDS = ("unit", "until", "reason", "revoked_at", "revoked_by")
 
 

@@ -55,10 +55,15 @@ class ImportUploadForm(forms.Form):
         label="Kế hoạch năm", queryset=Campaign.objects.order_by("-year"), empty_label=None
     )
     file = forms.FileField(
-        label="Tệp biểu mẫu (.xlsx)",
+        label="Tệp biểu mẫu (.xlsx, .xls hoặc .ods)",
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                "accept": (
+                    ".xlsx,.xls,.ods,"
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                    "application/vnd.ms-excel,"
+                    "application/vnd.oasis.opendocument.spreadsheet"
+                )
             }
         ),
     )

@@ -88,3 +88,33 @@ def test_on_a_phone_the_form_with_errors_lists_its_problems_and_imports_nothing(
     assert page.locator("#confirm").count() == 0
     assert no_horizontal_scroll(page)
     assert Initiative.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_an_officer_imports_the_form_saved_by_libreoffice_or_excel_97(
+    page, phone_page, live_server, fmt
+):
+    import os
+    from pathlib import Path
+
+    shots = os.environ.get("DVK_SHOTS_DIR")  # set to keep screenshots of the page
+    for viewport, current in (("1366", page), ("390", phone_page)):
+        login(current, live_server, "canbo.dongngan", demo.DEMO_PASSWORD)
+        current.goto(f"{live_server.url}/ho-so/nhap-bieu-mau/")
+        text = current.inner_text("main")
+        assert ".ods" in text and ".xls" in text
+        assert no_horizontal_scroll(current)
+        if shots:
+            current.screenshot(
+                path=str(Path(shots) / f"import-upload-{viewport}.png"), full_page=True
+            )
+    page.set_input_files("#id_file", str(DONG_NGAN.with_suffix(f".{fmt}")))
+    page.check("input[name=mode][value=draft]")
+    page.click("text=Tải lên và xem trước")
+
+    page.wait_for_selector("#preview-rows")
+    assert page.inner_text("#create-count") == "6"
+    page.click("#confirm")
+    page.wait_for_selector("#result-summary")
+    assert page.inner_text("#created-count") == "6"
+    assert sorted(Initiative.objects.values_list("name", flat=True)) == sorted(DONG_NGAN_NAMES)

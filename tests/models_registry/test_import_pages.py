@@ -114,7 +114,10 @@ def test_a_file_that_is_not_an_xlsx_is_refused_on_the_upload_page(d, client):
     response = upload(client, b"%PDF-1.4 not a workbook", name="ke-hoach.pdf", campaign=d.campaign)
 
     assert response.status_code == 200
-    assert "Tệp “ke-hoach.pdf” không phải là tệp Excel (.xlsx)" in response.content.decode()
+    assert (
+        "Tệp “ke-hoach.pdf” không phải là bảng tính Excel (.xlsx, .xls)"
+        in response.content.decode()
+    )
     assert not ImportJob.objects.exists()
 
 

@@ -1,6 +1,7 @@
 """Writes of the engine: the one door for state (``transitions``). The apps above go
 through it (the committee's votes and decisions: ``committees.services``)."""
 
+from .batch import BatchConflict, BatchRefused, transitions_apply
 from .transitions import (
     CONFLICT,
     NOT_PERMITTED,
@@ -24,11 +25,14 @@ __all__ = [
     "SYSTEM_NOT_ALLOWED",
     "UNKNOWN_TRANSITION",
     "WRONG_STATE",
+    "BatchConflict",
+    "BatchRefused",
     "TransitionCheck",
     "TransitionConflict",
     "case_model",
     "state_label",
     "transition_allowed",
     "transition_apply",
+    "transitions_apply",
     "transitions_available",
 ]

@@ -33,6 +33,8 @@ def state_code(text: str) -> str:
 
 
 class Command(BaseCommand):
+    # No system checks at start (see import_registrations).
+    requires_system_checks = []
     help = "Xuất danh sách mô hình ra tệp Excel theo đúng biểu mẫu đăng ký."
 
     def add_arguments(self, parser) -> None:

@@ -25,13 +25,16 @@ FAILED = "Không nhập được: {count} lỗi, không có hồ sơ nào đư�
 
 
 class Command(BaseCommand):
+    # The system checks (URLs, templates, every app's models) cost more than the start
+    # of the work itself; `manage.py check` runs them, and so does every deployment.
+    requires_system_checks = []
     help = (
-        "Nhập biểu mẫu đăng ký mô hình “Dân vận khéo” (.xlsx). Mặc định gửi đăng ký luôn; "
+        "Nhập biểu mẫu đăng ký mô hình “Dân vận khéo” (.xlsx, .xls, .ods). Mặc định gửi đăng ký luôn; "
         "--as-drafts để lưu bản nháp; --dry-run để chỉ kiểm tra. Có lỗi thì không nhập gì."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("file", help="Tệp biểu mẫu .xlsx")
+        parser.add_argument("file", help="Tệp biểu mẫu .xlsx, .xls hoặc .ods")
         parser.add_argument("--campaign", type=int, required=True, metavar="YEAR", help="Năm")
         parser.add_argument(
             "--as-drafts", action="store_true", help="Lưu dưới dạng bản nháp, không gửi."

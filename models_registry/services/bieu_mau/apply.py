@@ -1,6 +1,7 @@
 """Step 3: apply. Plan again (the database may have moved since the preview) and,
-when there is no problem, create, update and submit through the services, all in one
-transaction: a file with any error creates nothing."""
+when there is no problem, write the new cases and the changed drafts in bulk and submit
+them through the workflow's batch door, all in one transaction: a file with any error
+creates nothing."""
 
 import datetime
 from collections.abc import Callable
@@ -8,13 +9,12 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
-from workflow.errors import WorkflowError
-from workflow.services import transition_apply
+from workflow.services import BatchRefused, transitions_apply
 
 from ...models import Campaign, Initiative
-from ..initiatives import initiative_create, initiative_update
+from ..initiatives import RowsRefused, initiatives_create, initiatives_update
 from .plan import registration_import_plan
-from .results import WHOLE_ROW, Action, ImportOutcome, Problem
+from .results import WHOLE_ROW, Action, ImportOutcome, PlannedRow, Problem
 
 # --- step 3: apply ---
 
@@ -37,12 +37,15 @@ def registration_import_apply(
 
     Guarantees: the file is planned again (so the result reflects the database now,
     not at the preview); with any problem nothing is written and the outcome lists them
-    all; otherwise, in one transaction, new rows are created with ``initiative_create``,
-    changed drafts updated with ``initiative_update`` and, with ``submit``, drafts sent
-    through ``transition_apply(name="submit")``; a refusal there (the deadline passed
-    meanwhile, a conflict) is reported by row and rolls everything back. Cases that
-    exist beyond the draft stage are reported and left alone. ``progress`` is called
-    with the number of rows done."""
+    all; otherwise, in one transaction, new rows are created with ``initiatives_create``
+    (multi-row INSERTs, no savepoint per row), changed drafts updated with
+    ``initiatives_update`` (rows locked in one query, multi-row UPDATEs) and, with
+    ``submit``, every draft of the file sent through the workflow's batch door
+    (``transitions_apply(name="submit")``: each case checked with the single door's rules
+    and messages, one grouped notification per recipient). A refusal anywhere (the
+    deadline passed meanwhile, a conflict, a name taken meanwhile) is reported by row and
+    rolls everything back. Cases that exist beyond the draft stage are reported and left
+    alone. ``progress`` is called with the number of rows done."""
     today = today or timezone.localdate()
     plan = registration_import_plan(
         actor=actor, campaign=campaign, source=source, name=name, submit=submit, today=today
@@ -52,46 +55,76 @@ def registration_import_apply(
         return outcome
     drafts = {
         case.pk: case
-        for case in Initiative.objects.select_related("unit", "campaign").filter(
+        for case in Initiative.objects.select_related("unit", "campaign", "target_level").filter(
             pk__in=[
                 r.existing_id for r in plan.rows if r.action in (Action.UPDATE, Action.UNCHANGED)
             ]
         )
     }
+    creates = [row for row in plan.rows if row.action == Action.CREATE]
+    updates = [row for row in plan.rows if row.action == Action.UPDATE]
+    done = 0
+
+    def advance(rows: int) -> None:
+        nonlocal done
+        if progress is not None:
+            for count in range(done + 1, done + rows + 1):
+                progress(count)
+        done += rows
+
     try:
         with transaction.atomic():
-            for done, row in enumerate(plan.rows, start=1):
+            try:
+                created = initiatives_create(
+                    actor=actor, campaign=campaign, rows=[(r.unit, r.data()) for r in creates]
+                )
+            except RowsRefused as refused:
+                _report(outcome, creates, refused.refused)
+                raise _Rollback from None
+            advance(len(creates))
+            try:
+                updated = initiatives_update(
+                    actor=actor, changes=[(drafts[r.existing_id], r.data()) for r in updates]
+                )
+            except RowsRefused as refused:
+                _report(outcome, updates, refused.refused)
+                raise _Rollback from None
+            advance(len(updates))
+            case_of: dict[int, Initiative] = {}
+            for row, case in zip(creates, created, strict=True):
+                case_of[id(row)] = case
+            for row, case in zip(updates, updated, strict=True):
+                case_of[id(row)] = case
+            for row in plan.rows:
+                if row.action == Action.UNCHANGED:
+                    case_of[id(row)] = drafts[row.existing_id]
+            outcome.created, outcome.updated = created, updated
+            outcome.existing = [row for row in plan.rows if row.action == Action.EXISTS]
+            if submit:
+                rows = [row for row in plan.rows if id(row) in case_of]
+                cases = [case_of[id(row)] for row in rows]
                 try:
-                    _apply_row(row, actor, campaign, submit, today, drafts, outcome)
-                except WorkflowError as error:
-                    for message in error.messages:
-                        outcome.problems.append(
-                            Problem(message, row=row.row, sheet_row=row.sheet_row, column=WHOLE_ROW)
-                        )
-                if progress is not None:
-                    progress(done)
-            if outcome.problems:
-                raise _Rollback
+                    transitions_apply(cases=cases, name="submit", actor=actor, today=today)
+                except BatchRefused as refused:
+                    row = rows[cases.index(refused.case)]
+                    _report(outcome, [row], {0: refused.messages})
+                    raise _Rollback from None
+                outcome.submitted = cases
+            else:
+                outcome.unchanged = [
+                    case_of[id(row)] for row in plan.rows if row.action == Action.UNCHANGED
+                ]
+            advance(len(plan.rows) - done)
     except _Rollback:
         outcome.created, outcome.updated, outcome.submitted = [], [], []
         outcome.unchanged, outcome.existing = [], []
     return outcome
 
 
-def _apply_row(row, actor, campaign, submit, today, drafts, outcome) -> None:
-    if row.action == Action.EXISTS:
-        outcome.existing.append(row)
-        return
-    if row.action == Action.CREATE:
-        case = initiative_create(actor=actor, campaign=campaign, unit=row.unit, **row.data())
-        outcome.created.append(case)
-    elif row.action == Action.UPDATE:
-        case = initiative_update(actor=actor, initiative=drafts[row.existing_id], **row.data())
-        outcome.updated.append(case)
-    else:
-        case = drafts[row.existing_id]
-        if not submit:
-            outcome.unchanged.append(case)
-    if submit:
-        transition_apply(case=case, name="submit", actor=actor, today=today)
-        outcome.submitted.append(case)
+def _report(outcome: ImportOutcome, rows: list[PlannedRow], refused: dict[int, list[str]]) -> None:
+    for index, messages in sorted(refused.items()):
+        row = rows[index]
+        for message in messages:
+            outcome.problems.append(
+                Problem(message, row=row.row, sheet_row=row.sheet_row, column=WHOLE_ROW)
+            )

@@ -17,7 +17,6 @@ from itertools import groupby
 from pathlib import Path
 
 from django.db.models import QuerySet
-from xlsxwriter.utility import xl_col_to_name
 
 from documents import measure
 from documents.xlsx import (
@@ -176,6 +175,8 @@ class _RowStream:
         self.quoted = formats.text_quoted._get_xf_index()
         self.center = formats.center._get_xf_index()
         self.date = formats.date._get_xf_index()
+        from xlsxwriter.utility import xl_col_to_name
+
         self.letters = [xl_col_to_name(col) for col in range(32)]
 
     def number(self, r: str, col: int, value: int, style: int) -> str:

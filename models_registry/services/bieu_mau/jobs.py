@@ -79,7 +79,9 @@ def import_job_create(
         preview_rows=[row.as_dict(submit=plan.submit) for row in plan.rows],
         problems=[p.as_dict() for p in plan.problems],
     )
-    job.file.save(f"bieu-mau-{timezone.now():%Y%m%d-%H%M%S}.xlsx", upload, save=False)
+    suffix = Path(name).suffix.lower()
+    suffix = suffix if suffix in (".xlsx", ".xls", ".ods") else ".xlsx"
+    job.file.save(f"bieu-mau-{timezone.now():%Y%m%d-%H%M%S}{suffix}", upload, save=False)
     if not plan.ok:
         job.finished_at = timezone.now()
     job.save()

@@ -28,6 +28,27 @@ def max_rows() -> int:
     return _limit("DVK_IMPORT_MAX_ROWS", 20_000)
 
 
+def max_token_bytes() -> int:
+    """The longest run between two markup delimiters ("<", ">") an XML part may hold:
+    a cell's text is at most 32,767 characters, so 1 MB leaves room for any real one."""
+    return _limit("DVK_IMPORT_MAX_TOKEN_BYTES", 1 * MB)
+
+
+def parse_seconds() -> float:
+    """The time budget of reading one file: the scan of its parts and the parse, each."""
+    return float(getattr(settings, "DVK_IMPORT_PARSE_SECONDS", 60))
+
+
+def parse_memory_bytes() -> int:
+    """The address space of the child process that parses a file."""
+    return _limit("DVK_IMPORT_PARSE_MEMORY_BYTES", 512 * MB)
+
+
+def max_columns() -> int:
+    """The widest sheet the parser hands over (the form has 16 columns)."""
+    return _limit("DVK_IMPORT_MAX_COLUMNS", 256)
+
+
 # The Celery task's limits (models_registry/tasks.py), well under the broker's
 # visibility timeout (settings.CELERY_VISIBILITY_TIMEOUT, an hour): 20,000 rows submitted
 # at once take minutes on a small server.

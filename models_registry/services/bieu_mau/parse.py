@@ -7,16 +7,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-
 from units.text import fold
 
 from ...models import Campaign, RecognitionLevel
 from . import layout as F
 from .limits import HEADER_SCAN_ROWS, NAME_MAX, max_rows
+from .reader import Sheet, workbook_read
 from .results import ImportFileError, PlannedRow
-from .safety import _UNREADABLE, _binary, _open_workbook, _unreadable, registration_file_check
+from .safety import _binary, registration_file_check
 
 NO_HEADERS = (
     "Không tìm thấy dòng tiêu đề của biểu mẫu trong tệp “{name}”: cần có các cột "
@@ -48,24 +46,16 @@ END_BEFORE_START = "Thời gian kết thúc ({end}) trước thời gian bắt �
 # --- step 2: read the form ---
 
 
-# Excel writes what XML cannot carry as _xHHHH_ (a carriage return is _x000D_, a literal
-# "_x0041_" is _x005F_x0041_); openpyxl hands these over as they are.
-_EXCEL_ESCAPE = re.compile("_x([0-9a-fA-F]{4})_")
-
-
 def _text(value: Any) -> str:
-    """A cell as text: numbers without a spurious ".0", Excel's escapes decoded,
-    whitespace trimmed."""
+    """A cell as text: numbers without a spurious ".0", whitespace trimmed. (Excel's
+    _xHHHH_ escapes, such as _x000D_ for a carriage return, are decoded by calamine.)"""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
-    if "_x" in text:
-        text = _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
-    return text.strip()
+    return str(value).strip()
 
 
 def _is_placeholder(text: str) -> bool:
@@ -85,6 +75,19 @@ class _DateError(ValueError):
     pass
 
 
+def get_column_letter(number: int) -> str:
+    """A column's letters from its 1-based number (1 → A, 27 → AA)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# Excel's day 0 in the 1900 system, as every date after 1 March 1900 counts it.
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
 def parse_date(value: Any, *, end: bool) -> datetime.date | None:
     """A date from a cell: an Excel date or serial, ``d/m/yyyy``, ``m/yyyy`` or
     ``tháng m/yyyy``. A month alone is its first day for a start (``end=False``) and its
@@ -99,7 +102,7 @@ def parse_date(value: Any, *, end: bool) -> datetime.date | None:
         raise _DateError(DATE_UNREADABLE)
     if isinstance(value, int | float):
         if 20_000 <= value <= 80_000:  # an Excel serial date between 1954 and 2119
-            return from_excel(value).date()
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise _DateError(DATE_UNREADABLE)
     text = str(value).strip()
     if not text or _is_placeholder(text):
@@ -316,12 +319,12 @@ class _Sheet:
     letterhead_unit: str
 
 
-def _choose_sheet(workbook, *, campaign: Campaign, name: str) -> _Sheet:
+def _choose_sheet(sheets: list[Sheet], *, campaign: Campaign, name: str) -> _Sheet:
     levels = list(campaign.levels.order_by("rank"))
     candidates: list[_Sheet] = []
     partial: tuple[str, _Header] | None = None
-    for sheet in workbook.worksheets:
-        head = list(sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True))
+    for sheet in sheets:
+        head = sheet.rows[:HEADER_SCAN_ROWS]
         header = _find_header(head, levels, campaign)
         if header.layout is not None:
             candidates.append(_Sheet(sheet.title, header.layout, header.letterhead_unit))
@@ -345,13 +348,16 @@ def _choose_sheet(workbook, *, campaign: Campaign, name: str) -> _Sheet:
 def _is_total(leading: list[str], name: str) -> bool:
     """The "Tổng" row: its first filled leading cell says so and it names no model (a
     unit called "Tổng đội …" on a data row is not a total)."""
-    first = next((fold(text) for text in leading if text), "")
+    text = next((text for text in leading if text), "")
+    if text.isdigit():  # the row's number (STT): a data row, no need to fold
+        return False
+    first = fold(text)
     if first not in F.TOTAL_KEYS and not first.startswith(("tong cong ", "tong so ")):
         return False
     return not name or fold(name) == first or name.replace(".", "").isdigit()
 
 
-def _read_rows(sheet, layout: F.Layout, *, campaign: Campaign, letterhead_unit: str):
+def _read_rows(sheet: Sheet, layout: F.Layout, *, campaign: Campaign, letterhead_unit: str):
     """Parsed rows of the form, stopping at the "Tổng" row; blank and "..." rows skipped."""
     levels = {lv.pk: lv for lv in campaign.levels.all()}
     data_columns = [
@@ -366,7 +372,7 @@ def _read_rows(sheet, layout: F.Layout, *, campaign: Campaign, letterhead_unit: 
     leading = [c for c in (layout.stt, layout.unit, layout.name) if c is not None]
     previous_unit = ""
     count = 0
-    for offset, row in enumerate(sheet.iter_rows(min_row=layout.first_data_row, values_only=True)):
+    for offset, row in enumerate(sheet.rows[layout.first_data_row - 1 :]):
         sheet_row = layout.first_data_row + offset
         texts = [_text(_cell(row, c)) for c in data_columns]
         if _is_total([_text(_cell(row, c)) for c in leading], _text(_cell(row, layout.name))):
@@ -386,6 +392,8 @@ def _read_rows(sheet, layout: F.Layout, *, campaign: Campaign, letterhead_unit: 
         if not planned.unit_text:
             planned.problem(F.COL_UNIT, get_column_letter(layout.unit + 1), UNIT_EMPTY)
         yield planned
+    if sheet.truncated:  # rows past the parser's limit: the form is too long anyway
+        raise ImportFileError(TOO_MANY_ROWS.format(limit=max_rows()))
 
 
 def _parse_row(
@@ -488,26 +496,15 @@ def registration_file_read(source, *, campaign: Campaign, name: str) -> _Read:
     ``ImportFileError`` for anything that is not a readable form."""
     registration_file_check(source, name=name)
     with _binary(source) as handle:
-        workbook = _open_workbook(handle, name=name)
-        try:
-            sheet = _choose_sheet(workbook, campaign=campaign, name=name)
-            rows = list(
-                _read_rows(
-                    workbook[sheet.title],
-                    sheet.layout,
-                    campaign=campaign,
-                    letterhead_unit=sheet.letterhead_unit,
-                )
-            )
-        except ImportFileError:
-            raise
-        except _UNREADABLE as exc:
-            raise _unreadable(exc, name=name) from exc
-        finally:
-            workbook.close()
+        sheets = workbook_read(handle, name=name)
+    chosen = _choose_sheet(sheets, campaign=campaign, name=name)
+    sheet = next(s for s in sheets if s.title == chosen.title)
+    rows = list(
+        _read_rows(sheet, chosen.layout, campaign=campaign, letterhead_unit=chosen.letterhead_unit)
+    )
     if not rows:
         raise ImportFileError(NO_ROWS)
-    layout = sheet.layout
+    layout = chosen.layout
     columns = {
         F.COL_UNIT: layout.unit,
         F.COL_NAME: layout.name,
@@ -522,4 +519,4 @@ def registration_file_read(source, *, campaign: Campaign, name: str) -> _Read:
         if len(levels) > 1
         else get_column_letter(levels[0] + 1)
     )
-    return _Read(sheet.title, rows, letters)
+    return _Read(chosen.title, rows, letters)

@@ -1,53 +1,47 @@
-"""Step 1: is this an xlsx we are willing to open? Size, magic bytes, password
-protection and the zip's declared sizes and ratios are checked *before* openpyxl reads a
-byte of XML, so a zip bomb or a renamed PDF costs nothing; openpyxl then parses with
-defusedxml."""
+"""Step 1: is this a workbook we are willing to open (.xlsx, .xls or .ods)? Size, magic
+bytes, password protection and the zip's declared sizes and ratios are checked *before*
+any XML is parsed, so a zip bomb or a renamed PDF costs nothing. Every XML part is then
+scanned once, as a stream, in linear time: a DTD, a comment, a processing instruction, a
+CDATA section or an over-long token is refused (Office and LibreOffice write none of
+them, and expat parses long tokens in quadratic time, issue 15). The parse itself runs
+in a child process with a time and memory budget (``reader``)."""
 
 import re
+import time
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
-from xml.etree.ElementTree import ParseError
 
-import openpyxl
-import openpyxl.xml
-from defusedxml import DefusedXmlException
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .limits import (
     MAX_MEMBERS,
     MB,
     RATIO_FLOOR_BYTES,
     max_ratio,
+    max_token_bytes,
     max_uncompressed_bytes,
     max_upload_bytes,
+    parse_memory_bytes,
+    parse_seconds,
 )
 from .results import ImportFileError
 
-# openpyxl parses with defusedxml only when it is importable and not switched off by
-# OPENPYXL_DEFUSEDXML=False; without it an uploaded workbook could expand entities.
-if not openpyxl.xml.DEFUSEDXML:  # pragma: no cover - a misconfigured deployment
-    raise ImproperlyConfigured(
-        "openpyxl does not use defusedxml (is it installed? is OPENPYXL_DEFUSEDXML off?); "
-        "refusing to read uploaded workbooks without it."
-    )
-
-NOT_XLSX = "Tệp “{name}” không phải là tệp Excel (.xlsx). Vui lòng tải lên biểu mẫu dạng .xlsx."
-LEGACY_XLS = (
-    "Tệp “{name}” là định dạng Excel 97-2003 (.xls). Vui lòng mở tệp bằng Excel, "
-    "lưu lại dưới dạng .xlsx rồi tải lên."
+NOT_XLSX = (
+    "Tệp “{name}” không phải là bảng tính Excel (.xlsx, .xls) hay LibreOffice (.ods). "
+    "Vui lòng tải lên biểu mẫu dạng bảng tính."
 )
 ENCRYPTED = (
     "Tệp “{name}” đã được đặt mật khẩu nên không đọc được. Vui lòng gỡ mật khẩu "
     "(Tệp › Thông tin › Bảo vệ sổ làm việc) rồi tải lên lại."
 )
-CORRUPT = "Tệp “{name}” bị hỏng hoặc không phải tệp Excel hợp lệ, không đọc được."
-NOT_A_WORKBOOK = "Tệp “{name}” là tệp nén nhưng không phải sổ làm việc Excel (.xlsx)."
+CORRUPT = "Tệp “{name}” bị hỏng hoặc không phải bảng tính hợp lệ, không đọc được."
+NOT_A_WORKBOOK = (
+    "Tệp “{name}” là tệp nén nhưng không phải bảng tính Excel (.xlsx) hay LibreOffice (.ods)."
+)
 TOO_LARGE = "Tệp “{name}” quá lớn ({size}); chỉ nhận tệp đến {limit}."
 EMPTY_FILE = "Tệp “{name}” rỗng."
 BOMB_SIZE = (
@@ -63,6 +57,19 @@ UNSAFE_XML = (
     "Tệp “{name}” chứa khai báo XML không an toàn (DTD, thực thể hoặc tham chiếu ra "
     "ngoài); đã từ chối."
 )
+UNSAFE_MARKUP = (
+    "Tệp “{name}” chứa chú thích, lệnh xử lý hoặc đoạn dữ liệu quá dài trong phần "
+    "“{member}” — điều Excel và LibreOffice không bao giờ ghi; đã từ chối để bảo vệ hệ thống."
+)
+OVER_BUDGET = (
+    "Tệp “{name}” cần quá nhiều thời gian hoặc bộ nhớ để đọc (giới hạn {seconds} giây, "
+    "{memory}); đã từ chối để bảo vệ hệ thống. Nếu đây là biểu mẫu thật, vui lòng chia "
+    "thành nhiều tệp nhỏ hơn."
+)
+
+# What a file is, once checked.
+XLSX, XLS, ODS = "xlsx", "xls", "ods"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 # --- step 1: is it an xlsx we will open? ---
 
@@ -97,17 +104,23 @@ def _size_of(handle: IO[bytes]) -> int:
     return size
 
 
-def registration_file_check(source, *, name: str) -> None:
-    """Refuse, cheaply and before any XML is parsed, what is not an xlsx we will read.
+def registration_file_check(source, *, name: str, deadline: float | None = None) -> str:
+    """Refuse, cheaply and before any XML is parsed, what is not a workbook we will read;
+    return its kind (``XLSX``, ``XLS`` or ``ODS``).
 
-    Guarantees: the upload is no larger than ``DVK_IMPORT_MAX_UPLOAD_BYTES``; it is a
-    zip (not a renamed file, not an .xls, not a password-protected workbook, which
-    Office stores in an OLE container); it holds a workbook; its members' *declared*
-    uncompressed sizes add up to no more than ``DVK_IMPORT_MAX_UNCOMPRESSED_BYTES`` and
-    no large member is compressed more than ``DVK_IMPORT_MAX_RATIO`` times. Python's
-    zipfile never inflates a member past its declared size (it stops and fails the
-    CRC), so these checks bound what openpyxl can ever decompress. Only the zip's
-    central directory is read here. Raises ``ImportFileError``."""
+    Guarantees: the upload is no larger than ``DVK_IMPORT_MAX_UPLOAD_BYTES``; it is an
+    OLE2 workbook (.xls, not a password-protected OOXML package, which Office stores in
+    the same container) or a zip holding an xlsx or ods workbook (not a renamed file);
+    the zip members' *declared* uncompressed sizes add up to no more than
+    ``DVK_IMPORT_MAX_UNCOMPRESSED_BYTES`` and no large member is compressed more than
+    ``DVK_IMPORT_MAX_RATIO`` times (Python's zipfile never inflates a member past its
+    declared size: it stops and fails the CRC). Every XML part is then read once, as a
+    stream, and refused if it holds a DTD, a comment, a processing instruction, a CDATA
+    section or a token longer than ``DVK_IMPORT_MAX_TOKEN_BYTES``; the whole check stops
+    at ``deadline`` (``time.monotonic()``; by default ``DVK_IMPORT_PARSE_SECONDS`` from
+    now). Raises ``ImportFileError``."""
+    if deadline is None:
+        deadline = time.monotonic() + parse_seconds()
     with _binary(source) as handle:
         # An upload cut short at the limit (views/excel.py) still tells its real size.
         size = max(_size_of(handle), getattr(source, "size", 0) or 0)
@@ -129,15 +142,19 @@ def registration_file_check(source, *, name: str) -> None:
                 raise ImportFileError(ENCRYPTED.format(name=name))
             if "EncryptedPackage".encode("utf-16-le") in sample:
                 raise ImportFileError(ENCRYPTED.format(name=name))
-            raise ImportFileError(LEGACY_XLS.format(name=name))
+            if FILEPASS in sample:
+                raise ImportFileError(ENCRYPTED.format(name=name))
+            return XLS
         if not head.startswith(b"PK\x03\x04"):
             raise ImportFileError(NOT_XLSX.format(name=name))
         try:
             with zipfile.ZipFile(handle) as archive:
-                _check_members(archive.infolist(), name=name)
-                for member in archive.infolist():
-                    if member.filename.endswith(XML_SUFFIXES) and _declares_dtd(archive, member):
-                        raise ImportFileError(UNSAFE_XML.format(name=name))
+                members = archive.infolist()
+                kind = _check_members(archive, members, name=name)
+                for member in members:
+                    if _parsed(member.filename):
+                        _scan_part(archive, member, name=name, deadline=deadline)
+                return kind
         except (
             zipfile.BadZipFile,
             zipfile.LargeZipFile,
@@ -152,17 +169,38 @@ def registration_file_check(source, *, name: str) -> None:
             handle.seek(0)
 
 
-XML_SUFFIXES = (".xml", ".rels", ".vml")
+# BIFF8's FILEPASS record (type 0x002F) right after the workbook's BOF: an .xls with a
+# password. Its two bytes are common, so only a record header of the right length counts.
+FILEPASS = b"\x2f\x00\x36\x00\x01\x00"
+
+
+XML_SUFFIXES = (".xml", ".rels")
+# Parts no reader ever opens: document properties, SharePoint's customXml (which carries a
+# processing instruction), legacy VML drawings (not even well-formed XML).
+_NEVER_PARSED = ("docProps/", "customXml/", "xl/drawings/", "Thumbnails/", "Configurations2/")
+
+
+def _parsed(filename: str) -> bool:
+    """Whether a part is XML that the parser may read, and so is scanned."""
+    return filename.endswith(XML_SUFFIXES) and not filename.startswith(_NEVER_PARSED)
+
+
 # Where a DTD may appear: before the root element, i.e. before the first "<" + name.
-_ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
-_DTD_MARKERS = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 
 
-def _check_members(members: list[zipfile.ZipInfo], *, name: str) -> None:
+def _check_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], *, name: str) -> str:
     if len(members) > MAX_MEMBERS:
         raise ImportFileError(BOMB_MEMBERS.format(name=name, count=len(members)))
     names = {member.filename for member in members}
-    if "xl/workbook.xml" not in names and not any(n.endswith("/workbook.xml") for n in names):
+    if "xl/workbook.xml" in names or any(n.endswith("/workbook.xml") for n in names):
+        kind = XLSX
+    elif "content.xml" in names and "mimetype" in names:
+        if archive.getinfo("mimetype").file_size > 200:
+            raise ImportFileError(NOT_A_WORKBOOK.format(name=name))
+        if archive.read("mimetype").strip() != ODS_MIMETYPE:
+            raise ImportFileError(NOT_A_WORKBOOK.format(name=name))
+        kind = ODS
+    else:
         raise ImportFileError(NOT_A_WORKBOOK.format(name=name))
     total = sum(member.file_size for member in members)
     if total > max_uncompressed_bytes():
@@ -179,51 +217,67 @@ def _check_members(members: list[zipfile.ZipInfo], *, name: str) -> None:
             raise ImportFileError(
                 BOMB_RATIO.format(name=name, member=member.filename, ratio=int(ratio))
             )
+    return kind
 
 
-def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    """Whether an XML part declares a DTD (the door to entity expansion and external
-    entities). Office never writes one. Only the prolog is read, in chunks, so this
-    costs a few bytes per part; openpyxl's defusedxml parsing stays as a second guard."""
-    tail = b""
+# Markup that Office and LibreOffice never write in a workbook's parts: "<!" opens a
+# DTD, a comment or a CDATA section; "<?" a processing instruction (the XML declaration
+# at the very start of a part is allowed and skipped).
+_MARKUP = re.compile(rb"<[!?]")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)")
+_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^<>]{0,200}\?>")
+_DELIMITER = re.compile(rb"[<>]")
+_CHUNK = 256 * 1024
+
+
+def _scan_part(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, name: str, deadline: float
+) -> None:
+    """Read one XML part once, in chunks, and refuse what could make a parser slow or
+    unsafe: a DTD (``UNSAFE_XML``), a comment, a processing instruction or a CDATA
+    section anywhere, or a run of more than ``DVK_IMPORT_MAX_TOKEN_BYTES`` between two
+    markup delimiters (``UNSAFE_MARKUP``); a part in UTF-16 is refused too (Office writes
+    UTF-8). Linear in the part's size; stops at ``deadline``. Every search is a regular
+    expression over the chunk, so the cost is the C engine's, not a Python loop's."""
+    limit = max_token_bytes()
+    long_run = re.compile(rb"[<>][^<>]{%d}" % limit)
+    run = 0  # bytes since the last "<" or ">" (a token still open at the chunk's end)
+    carry = b""  # the previous chunk's last byte: a "<" there pairs with this chunk's first
+    first = True
     with archive.open(member) as stream:
-        while chunk := stream.read(64 * 1024):
-            window = tail + chunk
-            root = _ELEMENT_START.search(window)
-            prolog = window[: root.start()] if root else window
-            if any(marker in prolog for marker in _DTD_MARKERS):
-                return True
-            if root:
-                return False
-            tail = window[-32:]
-    return False
+        while chunk := stream.read(_CHUNK):
+            if first:
+                first = False
+                if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]:
+                    raise ImportFileError(UNSAFE_XML.format(name=name))
+                declaration = _DECLARATION.match(chunk)
+                if declaration:
+                    chunk = chunk[declaration.end() :]
+            window = carry + chunk
+            found = _MARKUP.search(window)
+            if found:
+                if _DTD.match(window, found.start()) or (
+                    # "<!D" at a chunk's end could be the start of a DOCTYPE: still refused.
+                    window[found.start() : found.start() + 3] == b"<!D"
+                ):
+                    raise ImportFileError(UNSAFE_XML.format(name=name))
+                raise ImportFileError(UNSAFE_MARKUP.format(name=name, member=member.filename))
+            first_delimiter = _DELIMITER.search(chunk)
+            if first_delimiter is None:
+                run += len(chunk)
+            else:
+                run += first_delimiter.start()
+                if run > limit or long_run.search(chunk, first_delimiter.start()):
+                    raise ImportFileError(UNSAFE_MARKUP.format(name=name, member=member.filename))
+                run = len(chunk) - 1 - max(chunk.rfind(b"<"), chunk.rfind(b">"))
+            if run > limit:
+                raise ImportFileError(UNSAFE_MARKUP.format(name=name, member=member.filename))
+            carry = chunk[-1:]
+            if time.monotonic() > deadline:
+                raise ImportFileError(over_budget(name))
 
 
-def _open_workbook(handle: IO[bytes], *, name: str):
-    try:
-        return openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
-    except _UNREADABLE as exc:
-        raise _unreadable(exc, name=name) from exc
-
-
-def _unreadable(exc: Exception, *, name: str) -> ImportFileError:
-    # openpyxl wraps what defusedxml refused in a ValueError of its own.
-    unsafe = isinstance(exc, DefusedXmlException) or isinstance(exc.__cause__, DefusedXmlException)
-    return ImportFileError((UNSAFE_XML if unsafe else CORRUPT).format(name=name))
-
-
-# What a damaged workbook makes zipfile, zlib, ElementTree or openpyxl raise.
-_UNREADABLE = (
-    zipfile.BadZipFile,
-    zlib.error,
-    ParseError,
-    InvalidFileException,
-    KeyError,
-    IndexError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    EOFError,
-    OSError,
-    NotImplementedError,
-)
+def over_budget(name: str) -> str:
+    return OVER_BUDGET.format(
+        name=name, seconds=f"{parse_seconds():g}", memory=_size_text(parse_memory_bytes())
+    )

@@ -1,0 +1,578 @@
+"""Benchmark: the biểu mẫu import against django-import-export in bulk mode and against the
+floor, on PostgreSQL and SQLite, in .xlsx, .xls and .ods (issue 17); and the issue-15
+upload (a 186 MB XML comment in 1.1 MB) refused.
+
+    .venv/bin/pip install -r bench/requirements.txt      # django-import-export, bench only
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dvk .venv/bin/python bench/import_bulk.py \
+        [--rows 5000,50000] [--databases postgresql,sqlite] [--formats xlsx,xls,ods] \
+        [--rounds 3] [--submit-rows 5000]
+
+Settings: ``bench/import_bulk_settings.py`` (the project's, with ``DVK_IMPORT_MAX_ROWS``
+raised for the 50,000-row form), for the in-process jobs and the commands alike.
+
+For each database it builds its own (PostgreSQL: ``<name>_ibulk``, dropped at the end;
+SQLite: a file in a temporary directory) with the demo directory, campaigns and people,
+writes the official form of ``--rows`` new models (XlsxWriter; the .xls and .ods are that
+file saved by LibreOffice: ``soffice --convert-to``) and the same rows as the flat table
+django-import-export reads, then runs every job ``--rounds`` times in a fresh child
+process and prints the median:
+
+- ``parse``: reading the rows alone — openpyxl's read-only mode and calamine (what the
+  import uses), in-process;
+- ``floor``: calamine's rows + one ``bulk_create`` of the cases (unit names looked up in a
+  dict, no checks at all): the least any import of these rows can cost;
+- ``ours``: ``registration_import_apply`` as drafts (every check, the plan, the bulk
+  writes), in-process, and ``manage.py import_registrations --as-drafts`` as a whole
+  command (wall clock from process start to exit);
+- ``die``: django-import-export 4.4 ``import_data`` in its bulk mode (``use_bulk``,
+  ``batch_size=1000``, ``force_init_instance``, ``skip_diff``: the fastest it documents)
+  with its foreign-key lookups cached in dicts (its own widget queries per row), in-process
+  and as a whole process (Django set up, read, import, exit);
+- ``submit``: ``registration_import_apply`` with "submit at once" (``--submit-rows`` rows,
+  PostgreSQL), and how many notifications it wrote.
+
+In-process jobs run in a transaction rolled back at the end; whole commands commit and
+their cases are deleted afterwards, so each job starts from the same data. Memory: the
+job process's peak RSS (``VmHWM``), how far it rose above the RSS just before the job,
+and the peak RSS of the parser's child process (``RUSAGE_CHILDREN``); for whole
+commands, the peak RSS of the process (``wait4``). Not a test: nothing is asserted.
+"""
+
+import argparse
+import datetime
+import importlib.util
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(BASE_DIR))
+sys.path.append(str(BASE_DIR / "bench"))  # import_bulk_settings, after the packages
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "import_bulk_settings")
+
+BEFORE_DEADLINE = datetime.date(2023, 3, 1)
+SECRETARIAT = "bandanvan"
+OFFICER = "canbo.thanhpho"
+NAME_PREFIX = "Mô hình nhập từ biểu mẫu số "
+
+
+def forms_module():
+    """bench/import_export.py's form writers (its name shadows django-import-export)."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_import_export", BASE_DIR / "bench" / "import_export.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def status_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def die_resource(created_by_id: int):
+    """The bench/import_export.py resource, in django-import-export's bulk mode, with its
+    foreign keys looked up in a dict read once (its ``ForeignKeyWidget`` runs one query
+    per row and column: three per row here) — the fastest setup we could give it."""
+    from import_export import fields
+    from import_export.widgets import ForeignKeyWidget
+
+    from models_registry.models import Campaign, RecognitionLevel
+    from units.models import Unit
+
+    base = forms_module().die_resource(created_by_id)
+
+    class CachedForeignKeyWidget(ForeignKeyWidget):
+        def __init__(self, model, field):
+            super().__init__(model, field)
+            self.cache = {str(getattr(obj, field)): obj for obj in model.objects.all()}
+
+        def clean(self, value, row=None, **kwargs):
+            return (
+                self.cache.get(str(value).removesuffix(".0")) if value not in (None, "") else None
+            )
+
+    class BulkResource(type(base)):
+        campaign = fields.Field(
+            attribute="campaign",
+            column_name="campaign",
+            widget=CachedForeignKeyWidget(Campaign, "year"),
+        )
+        unit = fields.Field(
+            attribute="unit", column_name="unit", widget=CachedForeignKeyWidget(Unit, "name")
+        )
+        target_level = fields.Field(
+            attribute="target_level",
+            column_name="target_level",
+            widget=CachedForeignKeyWidget(RecognitionLevel, "pk"),
+        )
+
+        class Meta(type(base).Meta):
+            use_bulk = True
+            batch_size = 1000
+            force_init_instance = True  # every row is new: no lookup per row
+            skip_diff = True
+
+        def before_save_instance(self, instance, row, **kwargs):
+            # bulk_create skips Initiative.save(): fill the folded columns it would.
+            super().before_save_instance(instance, row, **kwargs)
+            instance.fill_keys()
+
+    return BulkResource()
+
+
+# --- jobs, each in its own child process ----------------------------------------------
+
+
+def rows_calamine(path: Path) -> list:
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+
+def job_parse_openpyxl(path: Path) -> int:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    count = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    return count
+
+
+def job_parse_calamine(path: Path) -> int:
+    return len(rows_calamine(path))
+
+
+def job_floor(path: Path) -> int:
+    """Parse + one bulk_create, nothing else: the floor."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from models_registry.models import FIELD_FLAGS, Campaign, Initiative
+    from units.models import Unit
+    from units.text import fold
+
+    actor = get_user_model().objects.get(username=SECRETARIAT)
+    campaign = Campaign.objects.get(year=2023)
+    levels = list(campaign.levels.order_by("rank"))
+    units = {unit.name: unit for unit in Unit.objects.all()}
+    flags = list(FIELD_FLAGS)
+    cases = []
+    for row in rows_calamine(path)[8:]:
+        if not row[2] or row[0] == "Tổng":
+            continue
+        marks = row[4:12]
+        at = next(i for i, mark in enumerate(marks) if mark)
+        case = Initiative(
+            campaign=campaign,
+            unit=units[row[1]],
+            name=row[2],
+            goals=row[3],
+            subject="individual" if at % 2 else "collective",
+            start_date=row[12],
+            end_date=row[13],
+            target_level=levels[0 if row[14] else 1],
+            created_by=actor,
+            name_key=fold(row[2]),
+            search_text=fold(f"{row[2]} {row[3]}"),
+        )
+        setattr(case, flags[at // 2], True)
+        cases.append(case)
+    with transaction.atomic():
+        Initiative.objects.bulk_create(cases, batch_size=1000)
+        transaction.set_rollback(True)
+    return len(cases)
+
+
+def job_ours(path: Path, *, submit: bool) -> int:
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from models_registry.models import Campaign
+    from models_registry.services.bieu_mau import registration_import_apply
+    from notifications.models import Notification
+
+    actor = get_user_model().objects.get(username=OFFICER if submit else SECRETARIAT)
+    campaign = Campaign.objects.get(year=2023)
+    with transaction.atomic():
+        outcome = registration_import_apply(
+            actor=actor,
+            campaign=campaign,
+            source=path,
+            name=path.name,
+            submit=submit,
+            today=BEFORE_DEADLINE,
+        )
+        if not outcome.ok:
+            raise SystemExit("\n".join(str(p) for p in outcome.problems[:10]))
+        if submit:
+            print(f"notifications {Notification.objects.count()}", file=sys.stderr)
+        transaction.set_rollback(True)
+    return len(outcome.created)
+
+
+def job_die(path: Path, *, commit: bool = False) -> int:
+    import tablib
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    actor = get_user_model().objects.get(username=SECRETARIAT)
+    with transaction.atomic():
+        dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
+        die_resource(actor.pk).import_data(
+            dataset, dry_run=False, raise_errors=True, use_transactions=False
+        )
+        transaction.set_rollback(not commit)
+    return len(dataset)
+
+
+def job_hostile(path: Path) -> int:
+    """The issue-15 upload through the upload service: refused, how fast, with what
+    memory (Python's own peak through tracemalloc; the process's peak RSS)."""
+    import tracemalloc
+
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from models_registry.models import Campaign
+    from models_registry.services.bieu_mau import ImportFileError, import_job_create
+
+    actor = get_user_model().objects.get(username=OFFICER)
+    campaign = Campaign.objects.get(year=2023)
+    upload = SimpleUploadedFile("bieu-mau.xlsx", path.read_bytes())
+    tracemalloc.start()
+    try:
+        import_job_create(actor=actor, campaign=campaign, upload=upload, as_drafts=True)
+    except ImportFileError as error:
+        print(f"refused: {error.messages[0]}", file=sys.stderr)
+    else:
+        raise SystemExit("the hostile upload was accepted")
+    finally:
+        print(f"tracemalloc_peak {tracemalloc.get_traced_memory()[1]}", file=sys.stderr)
+        tracemalloc.stop()
+    return 0
+
+
+def job_prepare() -> int:
+    from django.core.management import call_command
+
+    from demo import registry as demo
+
+    call_command("migrate", verbosity=0)
+    units = demo.build_directory()
+    demo.build_campaigns()
+    demo.build_people(units)
+    return 0
+
+
+def job_write(rows: int, out: Path) -> int:
+    forms = forms_module()
+    forms.write_official_form(out / f"bieu-mau-{rows}.xlsx", rows)
+    forms.write_flat_form(out / f"phang-{rows}.xlsx", rows)
+    return rows
+
+
+def job_cleanup() -> int:
+    from models_registry.models import Initiative
+
+    deleted, _ = Initiative.objects.filter(name__startswith=NAME_PREFIX).delete()
+    return deleted
+
+
+def child(args) -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    connection.ensure_connection()
+    path = Path(args.file) if args.file else None
+    jobs = {
+        "prepare": job_prepare,
+        "write": lambda: job_write(args.rows, Path(args.out)),
+        "cleanup": job_cleanup,
+        "parse-openpyxl": lambda: job_parse_openpyxl(path),
+        "parse-calamine": lambda: job_parse_calamine(path),
+        "floor": lambda: job_floor(path),
+        "ours": lambda: job_ours(path, submit=False),
+        "submit": lambda: job_ours(path, submit=True),
+        "die": lambda: job_die(path),
+        "die-commit": lambda: job_die(path, commit=True),
+        "hostile": lambda: job_hostile(path),
+    }
+    baseline = status_kb("VmRSS")
+    start = time.perf_counter()
+    rows = jobs[args.job]()
+    seconds = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "baseline_kb": baseline,
+                "peak_kb": status_kb("VmHWM"),
+                "parser_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                "rows": rows,
+            }
+        )
+    )
+
+
+# --- the parent: databases, files, rounds, the table -----------------------------------
+
+
+def run(env: dict, *arguments: str, command: list[str] | None = None) -> dict:
+    """Run a child job (or ``command``); return its figures, wall clock and wait4 peak."""
+    argv = command or [sys.executable, __file__, "--child", *arguments]
+    if command:  # GNU time reports the whole command's peak RSS
+        argv = ["/usr/bin/time", "-f", "MAXRSS %M", *argv]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        argv, env=env, cwd=BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    stdout, stderr = process.communicate()
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(argv[-6:])} failed:\n{stderr.decode()[-3000:]}")
+    result = {"wall": wall, "stderr": stderr.decode()}
+    if command:
+        lines = [line for line in result["stderr"].splitlines() if line.startswith("MAXRSS ")]
+        result["maxrss_kb"] = int(lines[-1].split()[1])
+    if command is None:
+        result.update(json.loads(stdout.decode().strip().splitlines()[-1]))
+        result["above_kb"] = max(0, result["peak_kb"] - result["baseline_kb"])
+    return result
+
+
+def median(results: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in results)
+
+
+def measure_job(ctx: dict, label, fmt, *arguments, command=None, cleanup=False) -> dict:
+    """Run one job ``rounds`` times; print and return its medians."""
+    results = []
+    for _ in range(ctx["rounds"]):
+        results.append(run(ctx["env"], *arguments, command=command))
+        if cleanup:
+            run(ctx["env"], "--job", "cleanup")
+    key = "wall" if command else "seconds"
+    line = {
+        "label": label,
+        "fmt": fmt,
+        "seconds": median(results, key),
+        "peak": median(results, "maxrss_kb" if command else "peak_kb"),
+        "above": 0 if command else median(results, "above_kb"),
+        "parser": 0 if command else median(results, "parser_kb"),
+        "stderr": results[-1]["stderr"],
+    }
+    print(
+        f"{ctx['rows']:>6} {ctx['database']:<10} {fmt:<5} {label:<34}{line['seconds']:>8.2f}"
+        f"{line['peak'] / 1024:>7.0f}MB{line['above'] / 1024:>6.0f}MB"
+        f"{line['parser'] / 1024:>6.0f}MB",
+        flush=True,
+    )
+    return line
+
+
+def create_postgres(base_url: str) -> tuple[str, str]:
+    import psycopg
+    from dj_database_url import parse
+
+    config = parse(base_url)
+    name = f"{config['NAME']}_ibulk"
+    with psycopg.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return base_url.rsplit("/", 1)[0] + f"/{name}", name
+
+
+def drop_postgres(base_url: str, name: str) -> None:
+    import psycopg
+    from dj_database_url import parse
+
+    config = parse(base_url)
+    with psycopg.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def convert(source: Path, fmt: str, out: Path) -> Path:
+    """``source`` saved by LibreOffice as ``fmt`` (xls or ods)."""
+    target = source.with_suffix(f".{fmt}")
+    if target.exists():
+        return target
+    filter_name = "xls:MS Excel 97" if fmt == "xls" else "ods"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", filter_name, "--outdir", str(out), str(source)],
+        env={**os.environ, "HOME": str(out)},
+        check=True,
+        capture_output=True,
+        timeout=1800,
+    )
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", default="5000,50000")
+    parser.add_argument("--databases", default="postgresql,sqlite")
+    parser.add_argument("--formats", default="xlsx,xls,ods")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--submit-rows", type=int, default=5000)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--job", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args, _ = parser.parse_known_args()
+    if args.child:
+        args.rows = int(args.rows.split(",")[0])
+        return child(args)
+
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server (the bench creates <name>_ibulk).")
+    sizes = [int(n) for n in args.rows.split(",")]
+    formats = args.formats.split(",")
+    tmp = Path(tempfile.mkdtemp(prefix="dvk-ibulk-"))
+    print(
+        f"{' '.join(sys.argv)}\n{os.cpu_count()} CPU(s), load average "
+        f"{os.getloadavg()[0]:.1f} at start; medians of {args.rounds} round(s)."
+    )
+    header = (
+        f"{'rows':>6} {'db':<10} {'fmt':<5} {'job':<34}{'s':>8}{'peak':>9}{'+job':>8}{'parser':>8}"
+    )
+    try:
+        for database in args.databases.split(","):
+            created = None
+            if database == "postgresql":
+                url, created = create_postgres(base_url)
+            else:
+                url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "DJANGO_SETTINGS_MODULE": "import_bulk_settings",
+                "PYTHONPATH": str(BASE_DIR / "bench"),
+            }
+            run(env, "--job", "prepare")
+            print(f"\n{database}: {url.rsplit('@', 1)[-1]}")
+            print(header)
+            for rows in sizes:
+                run(env, "--job", "write", "--rows", str(rows), "--out", str(tmp))
+                official = tmp / f"bieu-mau-{rows}.xlsx"
+                flat = tmp / f"phang-{rows}.xlsx"
+                files = {"xlsx": official}
+                for fmt in formats:
+                    if fmt != "xlsx":
+                        files[fmt] = convert(official, fmt, tmp)
+                ctx = {"env": env, "rows": rows, "database": database, "rounds": args.rounds}
+
+                def measure(*arguments, ctx=ctx, **options):
+                    return measure_job(ctx, *arguments, **options)
+
+                if database == "postgresql":
+                    measure("parse: openpyxl read-only", "xlsx", "--job", "parse-openpyxl",
+                            "--file", str(official))  # fmt: skip
+                    for fmt, path in files.items():
+                        measure(
+                            "parse: calamine", fmt, "--job", "parse-calamine", "--file", str(path)
+                        )
+                floor = measure("floor: parse + bulk_create", "xlsx", "--job", "floor",
+                                "--file", str(official))  # fmt: skip
+                ours = {}
+                for fmt, path in files.items():
+                    ours[fmt] = measure(
+                        "ours, in-process", fmt, "--job", "ours", "--file", str(path)
+                    )
+                die = measure("django-import-export bulk, in-process", "xlsx", "--job", "die",
+                              "--file", str(flat))  # fmt: skip
+                command = {}
+                for fmt, path in files.items():
+                    command[fmt] = measure(
+                        "ours, manage.py import_registrations",
+                        fmt,
+                        command=[
+                            sys.executable, "manage.py", "import_registrations", str(path),
+                            "--campaign", "2023", "--as-drafts", "--user", SECRETARIAT,
+                        ],
+                        cleanup=True,
+                    )  # fmt: skip
+                die_command = measure(
+                    "django-import-export bulk, process",
+                    "xlsx",
+                    command=[sys.executable, __file__, "--child", "--job", "die-commit",
+                             "--file", str(flat)],
+                    cleanup=True,
+                )  # fmt: skip
+                if database == "postgresql" and rows <= args.submit_rows:
+                    submit = measure("ours, submit at once", "xlsx", "--job", "submit",
+                                     "--file", str(official))  # fmt: skip
+                    notes = [
+                        line for line in submit["stderr"].splitlines() if line.startswith("notif")
+                    ]
+                    print(
+                        f"{'':>6} submit at once wrote {notes[-1].split()[-1] if notes else '?'} notifications"
+                    )
+                for fmt in files:
+                    print(
+                        f"{rows:>6} {database:<10} {fmt:<5} whole command: ours "
+                        f"{command[fmt]['seconds']:.2f} s vs django-import-export "
+                        f"{die_command['seconds']:.2f} s ({die_command['seconds'] / command[fmt]['seconds']:.1f}× "
+                        f"faster); in-process: ours {ours[fmt]['seconds']:.2f} s vs floor "
+                        f"{floor['seconds']:.2f} s ({ours[fmt]['seconds'] / floor['seconds']:.2f}× the floor)"
+                        f", vs django-import-export {die['seconds']:.2f} s"
+                    )
+            if database == "postgresql":
+                sys.path.insert(0, str(BASE_DIR))
+                from tests.models_registry.hostile import xlsx_comment_bomb
+
+                hostile = tmp / "issue-15.xlsx"
+                hostile.write_bytes(
+                    xlsx_comment_bomb((tmp / f"bieu-mau-{sizes[0]}.xlsx").read_bytes())
+                )
+                result = run(env, "--job", "hostile", "--file", str(hostile))
+                traced = next(
+                    int(line.split()[-1])
+                    for line in result["stderr"].splitlines()
+                    if line.startswith("tracemalloc_peak")
+                )
+                print(
+                    f"\nIssue 15 upload ({hostile.stat().st_size / 1024 / 1024:.2f} MB, a 186 MB XML "
+                    f"comment in <sheetData>): refused in {result['seconds']:.3f} s; Python peak "
+                    f"{traced / 1024 / 1024:.1f} MB (tracemalloc), process peak RSS "
+                    f"{result['peak_kb'] / 1024:.0f} MB (+{result['above_kb'] / 1024:.0f} MB)."
+                )
+            if created:
+                drop_postgres(base_url, created)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"\nLoad average {os.getloadavg()[0]:.1f} at the end.")
+
+
+if __name__ == "__main__":
+    main()
