@@ -490,6 +490,8 @@ class ProgressAttachment(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    # Uploaded; a worker is checking and reading the file to build the preview.
+    CHECKING = "checking", "Đang kiểm tra tệp"
     PENDING = "pending", "Đang chờ xử lý"
     RUNNING = "running", "Đang nhập"
     DONE = "done", "Hoàn tất"
@@ -549,11 +551,16 @@ class ImportJob(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             # What the beat looks for each minute (bieu_mau.jobs.import_jobs_requeue):
-            # confirmed jobs still waiting, and jobs running, by their moment.
+            # uploads still being checked, confirmed jobs still waiting, and jobs running.
             models.Index(
                 fields=["queued_at"],
                 name="importjob_waiting_idx",
                 condition=models.Q(status="pending", queued_at__isnull=False),
+            ),
+            models.Index(
+                fields=["queued_at"],
+                name="importjob_checking_idx",
+                condition=models.Q(status="checking"),
             ),
             models.Index(
                 fields=["started_at"],

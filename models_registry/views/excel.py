@@ -1,5 +1,6 @@
-"""Pages for the registration form (biểu mẫu): upload → preview → confirm → progress →
-result, and the Excel export of any filtered list.
+"""Pages for the registration form (biểu mẫu): upload → checking (a worker reads the
+file) → preview → confirm → progress → result, and the Excel export of any filtered
+list.
 
 Thin: validate the form, fetch through a selector that checks access, call a service."""
 
@@ -159,6 +160,17 @@ def _import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = import_job_get(actor=request.user, pk=pk)
+    if job.status == ImportStatus.CHECKING:
+        # A worker is checking and reading the file (import_job_check); the page reloads
+        # itself until the preview is ready. Only reads: a lost check is queued again by
+        # the beat (import_jobs_requeue), never by a page load.
+        response = render(
+            request,
+            "models_registry/import_checking.html",
+            {"job": job, "refresh": PROGRESS_REFRESH_SECONDS},
+        )
+        response["Refresh"] = str(PROGRESS_REFRESH_SECONDS)
+        return response
     if job.confirmed_at:
         return redirect(
             "models_registry:import_result"
@@ -179,6 +191,8 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             "problems_total": len(problems),
             "page": page,
             "can_confirm": job.status == ImportStatus.PENDING,
+            # The worker refused the file as a whole: only its messages are shown.
+            "refused": job.status == ImportStatus.FAILED and not job.preview_rows,
         },
     )
 

@@ -13,8 +13,10 @@ The import runs in three steps, each a function, and a job around them:
   preview) and, when there is no problem, create, update and submit through the
   services, all in one transaction: a file with any error creates nothing.
 
-``jobs.import_job_*`` wrap these around an ``ImportJob`` (upload → preview → confirm;
-large files run in the background, see ``models_registry.tasks``). ``layout`` is the form
+``jobs.import_job_*`` wrap these around an ``ImportJob`` (upload → check and preview in
+a worker → confirm; large files run in the background too, see ``models_registry.tasks``).
+The upload request runs only the cheap part of step 1 (size and kind); the scan, the
+parse and the plan run in the worker under the task's time limit. ``layout`` is the form
 itself (column names, the words that recognise each header), shared with ``export``.
 
 Callers import from this package; the modules' own names are for the tests.
@@ -23,6 +25,7 @@ Callers import from this package; the modules' own names are for the tests.
 from .apply import registration_import_apply
 from .export import registrations_export
 from .jobs import (
+    import_job_check,
     import_job_confirm,
     import_job_create,
     import_job_get,
@@ -61,6 +64,7 @@ __all__ = [
     "Problem",
     "background_rows",
     "import_allowed",
+    "import_job_check",
     "import_job_confirm",
     "import_job_create",
     "import_job_get",

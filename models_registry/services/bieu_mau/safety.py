@@ -104,7 +104,9 @@ def _size_of(handle: IO[bytes]) -> int:
     return size
 
 
-def registration_file_check(source, *, name: str, deadline: float | None = None) -> str:
+def registration_file_check(
+    source, *, name: str, deadline: float | None = None, scan: bool = True
+) -> str:
     """Refuse, cheaply and before any XML is parsed, what is not a workbook we will read;
     return its kind (``XLSX``, ``XLS`` or ``ODS``).
 
@@ -118,7 +120,9 @@ def registration_file_check(source, *, name: str, deadline: float | None = None)
     stream, and refused if it holds a DTD, a comment, a processing instruction, a CDATA
     section or a token longer than ``DVK_IMPORT_MAX_TOKEN_BYTES``; the whole check stops
     at ``deadline`` (``time.monotonic()``; by default ``DVK_IMPORT_PARSE_SECONDS`` from
-    now). Raises ``ImportFileError``."""
+    now). With ``scan=False`` only the cheap checks run (size, kind, the zip's directory;
+    no part is inflated): what the upload request does before the worker does the rest
+    (``jobs.import_job_check``). Raises ``ImportFileError``."""
     if deadline is None:
         deadline = time.monotonic() + parse_seconds()
     with _binary(source) as handle:
@@ -152,7 +156,7 @@ def registration_file_check(source, *, name: str, deadline: float | None = None)
                 members = archive.infolist()
                 kind = _check_members(archive, members, name=name)
                 for member in members:
-                    if _parsed(member.filename):
+                    if scan and _parsed(member.filename):
                         _scan_part(archive, member, name=name, deadline=deadline)
                 return kind
         except (
