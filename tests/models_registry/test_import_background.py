@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from models_registry.models import ImportJob, ImportStatus, Initiative
-from models_registry.services.bieu_mau import import_jobs_requeue
+from models_registry.services.bieu_mau import import_jobs_requeue, safety
+from models_registry.tasks import registration_check_task
 from tests.notifications.conftest import (  # noqa: F401  (real Redis, worker, SMTP)
     redis_url,
     smtp,
@@ -17,6 +18,7 @@ from tests.notifications.conftest import (  # noqa: F401  (real Redis, worker, S
 )
 
 from .bieu_mau import Row, form_xlsx
+from .hostile import xlsx_comment_bomb
 
 UPLOAD = reverse("models_registry:import_upload")
 
@@ -28,6 +30,20 @@ def wait_until(predicate, timeout: float = 90):
             return
         time.sleep(0.2)
     raise AssertionError("timed out waiting for the worker")
+
+
+def checked(job: ImportJob, broker_url: str | None = None) -> ImportJob:
+    """The worker's check of an upload, run here in-process; with ``broker_url``, the
+    check message the upload queued is dropped, so the broker holds only what follows."""
+    assert job.status == ImportStatus.CHECKING
+    registration_check_task(job.pk)
+    if broker_url:
+        import redis
+
+        redis.Redis.from_url(broker_url).flushdb()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PENDING, job.problems
+    return job
 
 
 def form(rows: int) -> bytes:
@@ -66,6 +82,7 @@ def test_a_large_import_runs_in_a_celery_worker_with_a_progress_page(
     )
     job = ImportJob.objects.get()
     assert response["Location"] == reverse("models_registry:import_preview", args=[job.pk])
+    checked(job)
 
     confirmed = client.post(reverse("models_registry:import_confirm", args=[job.pk]))
 
@@ -101,7 +118,7 @@ def confirmed_job_without_its_message(client, world, broker_url: str, rows: int)
             "mode": "draft",
         },
     )
-    job = ImportJob.objects.get()
+    job = checked(ImportJob.objects.get(), broker_url)
     client.post(reverse("models_registry:import_confirm", args=[job.pk]))
     broker = redis.Redis.from_url(broker_url)
     assert broker.llen("celery") == 1  # the confirmation queued it
@@ -171,7 +188,7 @@ def test_a_small_import_answers_at_once(world, client, db):
             "mode": "draft",
         },
     )
-    job = ImportJob.objects.get()
+    job = checked(ImportJob.objects.get())
 
     response = client.post(reverse("models_registry:import_confirm", args=[job.pk]))
 
@@ -281,7 +298,7 @@ def test_confirming_a_large_import_while_the_broker_is_down_still_answers(
             "mode": "draft",
         },
     )
-    job = ImportJob.objects.get()
+    job = checked(ImportJob.objects.get())
 
     with broker_at(f"redis://127.0.0.1:{free_port()}/0"):  # nothing listens there
         response = client.post(reverse("models_registry:import_confirm", args=[job.pk]))
@@ -290,3 +307,109 @@ def test_confirming_a_large_import_while_the_broker_is_down_still_answers(
     job.refresh_from_db()
     assert job.status == ImportStatus.PENDING and job.confirmed_at is not None
     assert Initiative.objects.count() == 0
+
+
+# --- the upload's check runs in the worker, never in the request (issue 15, finding 1) ---
+
+
+def test_the_issue_15_upload_is_stored_without_being_read_and_refused_by_the_worker(
+    world,
+    client,
+    media,
+    monkeypatch,
+    worker_factory,  # noqa: F811
+):
+    from models_registry.services.bieu_mau import parse
+
+    def never_here(*args, **kwargs):
+        raise AssertionError("the request read the file")
+
+    # In this (the web) process only: the worker is another process.
+    monkeypatch.setattr(safety, "_scan_part", never_here)
+    monkeypatch.setattr(parse, "workbook_read", never_here)
+    client.force_login(world.officer_a)
+    data = xlsx_comment_bomb(form(2))
+    response = client.post(
+        UPLOAD,
+        {
+            "campaign": world.campaign.pk,
+            "file": SimpleUploadedFile("bom.xlsx", data),
+            "mode": "draft",
+        },
+    )
+
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("models_registry:import_preview", args=[job.pk])
+    assert job.status == ImportStatus.CHECKING and job.file.size == len(data)
+    waiting = client.get(response["Location"])
+    assert waiting["Refresh"] == "2" and "Đang kiểm tra tệp…" in waiting.content.decode()
+    assert 'id="confirm"' not in waiting.content.decode()
+
+    worker_factory(DJANGO_MEDIA_ROOT=str(media))
+    wait_until(lambda: ImportJob.objects.get(pk=job.pk).status == ImportStatus.FAILED)
+
+    job.refresh_from_db()
+    stored = media / "imports"
+    assert not any(path.is_file() for path in stored.rglob("*"))  # a refused file is gone
+    assert not job.file and job.finished_at and job.queued_at is None
+    refusal = safety.UNSAFE_MARKUP.format(name="bom.xlsx", member="xl/worksheets/sheet1.xml")
+    assert [p["message"] for p in job.problems] == [refusal]
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="refused"' in page and 'id="confirm"' not in page
+    assert "chú thích, lệnh xử lý hoặc đoạn dữ liệu quá dài" in page
+    assert Initiative.objects.count() == 0
+
+
+def test_an_upload_whose_check_message_was_lost_is_checked_after_the_beat_queues_it_again(
+    world,
+    client,
+    media,
+    redis_url,  # noqa: F811
+    worker_factory,  # noqa: F811
+):
+    import redis
+
+    client.force_login(world.officer_a)
+    client.post(
+        UPLOAD,
+        {
+            "campaign": world.campaign.pk,
+            "file": SimpleUploadedFile("mat.xlsx", form(3)),
+            "mode": "draft",
+        },
+    )
+    job = ImportJob.objects.get()
+    broker = redis.Redis.from_url(redis_url)
+    assert broker.llen("celery") == 1  # the upload queued its check
+    broker.flushdb()  # and the broker lost it (or the worker checking it died)
+    uploaded_at = job.queued_at
+
+    worker_factory(beat=True, DVK_IMPORT_REQUEUE_EVERY="1", DJANGO_MEDIA_ROOT=str(media))
+    wait_until(lambda: ImportJob.objects.get(pk=job.pk).status == ImportStatus.PENDING)
+
+    job.refresh_from_db()
+    assert job.rows_total == 3 and job.planned_create == 3 and job.queued_at is None
+    assert job.confirmed_at is None  # checked only: confirming is still the officer's
+    page = client.get(reverse("models_registry:import_preview", args=[job.pk])).content.decode()
+    assert 'id="confirm"' in page and page.count('class="preview-row"') == 3
+    assert uploaded_at is not None
+
+
+def test_an_upload_never_checked_is_failed_after_a_while_not_tried_for_ever(world, client):
+    from models_registry.services.bieu_mau.jobs import CHECK_LOST, CHECK_LOST_AFTER_SECONDS
+
+    stuck = job_in(world, ImportStatus.CHECKING, queued_at=ago(minutes=2))
+    ImportJob.objects.filter(pk=stuck.pk).update(
+        created_at=ago(seconds=CHECK_LOST_AFTER_SECONDS + 5)
+    )
+    fresh = job_in(world, ImportStatus.CHECKING, queued_at=ago(seconds=1))
+
+    assert import_jobs_requeue(stale_after=3600) == []
+
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == ImportStatus.FAILED and stuck.finished_at
+    assert fresh.status == ImportStatus.CHECKING
+    client.force_login(world.officer_a)
+    page = client.get(reverse("models_registry:import_preview", args=[stuck.pk])).content.decode()
+    assert CHECK_LOST in page.replace("&quot;", '"')

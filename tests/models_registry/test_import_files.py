@@ -1,5 +1,7 @@
 """Files that are not what they claim: each gets a clear Vietnamese error, quickly and
-with bounded memory, and nothing changes (no case, no import job, no stored file)."""
+with bounded memory, and nothing changes (no case; no import job or stored file when the
+upload's cheap checks refuse it, a failed job without its file when the worker's check
+does)."""
 
 import io
 import tracemalloc
@@ -9,8 +11,14 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from models_registry.models import ImportJob, Initiative
-from models_registry.services.bieu_mau import ImportFileError, import_job_create, parse, safety
+from models_registry.models import ImportJob, ImportStatus, Initiative
+from models_registry.services.bieu_mau import (
+    ImportFileError,
+    import_job_check,
+    import_job_create,
+    parse,
+    safety,
+)
 
 from .bieu_mau import Row, form_xlsx, rewrite_member
 from .hostile import deflate, raw_zip
@@ -22,21 +30,30 @@ MEMORY_BOUND = 8 * MB
 
 
 def refuse(world, data: bytes, name: str = "bieu-mau.xlsx") -> tuple[str, int]:
-    """Upload ``data``; return the one error and the peak memory of the attempt."""
+    """Upload ``data`` and check it as the worker does; return the one error and the
+    peak memory of the attempt. The cheap checks refuse in the upload itself (no job);
+    the rest in the worker's check (the job fails, its stored file deleted)."""
     upload = SimpleUploadedFile(name, data)
     tracemalloc.start()
     try:
-        with pytest.raises(ImportFileError) as caught:
-            import_job_create(
+        try:
+            job = import_job_create(
                 actor=world.officer_a, campaign=world.campaign, upload=upload, as_drafts=True
             )
+        except ImportFileError as error:
+            messages = error.messages
+            assert ImportJob.objects.count() == 0
+        else:
+            job = import_job_check(job_id=job.pk)
+            assert job.status == ImportStatus.FAILED and not job.file
+            assert job.rows_total == 0 and job.preview_rows == []
+            messages = [problem["message"] for problem in job.problems]
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert Initiative.objects.count() == 0
-    assert ImportJob.objects.count() == 0
-    assert len(caught.value.messages) == 1
-    return caught.value.messages[0], peak
+    assert len(messages) == 1
+    return messages[0], peak
 
 
 def workbook_with(member: str, chunks, *, declared: int | None = None) -> bytes:

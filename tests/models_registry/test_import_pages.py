@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from models_registry.models import ImportJob, ImportStatus, Initiative
 from models_registry.services.bieu_mau import import_job_confirm, import_job_create
-from models_registry.tasks import registration_import_task
+from models_registry.tasks import registration_check_task, registration_import_task
 
 from .bieu_mau import CO_LOI, DONG_NGAN, Row, form_xlsx, seeded_demo
 
@@ -40,8 +40,22 @@ def upload(client, data: bytes, *, name="bieu-mau.xlsx", mode="draft", campaign=
 
 
 def job_of(response) -> ImportJob:
+    """The uploaded job, once checked: the worker's task, run here in-process (the test's
+    transaction never commits, so the upload queued nothing)."""
     assert response.status_code == 302, response.content.decode()[:2000]
-    return ImportJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    assert job.status == ImportStatus.CHECKING  # nothing was read in the request
+    registration_check_task(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def created(**kwargs) -> ImportJob:
+    """``import_job_create`` and the worker's check that follows it."""
+    job = import_job_create(**kwargs)
+    registration_check_task(job.pk)
+    job.refresh_from_db()
+    return job
 
 
 def test_an_officer_uploads_the_dong_ngan_form_previews_it_and_confirms(d, client):
@@ -135,7 +149,7 @@ def test_an_oversized_upload_is_cut_short_and_refused(d, client, settings):
 
 
 def test_someone_else_cannot_see_or_confirm_an_import(d, client):
-    job = import_job_create(
+    job = created(
         actor=d.officer,
         campaign=d.campaign,
         upload=SimpleUploadedFile("bieu-mau.xlsx", DONG_NGAN.read_bytes()),
@@ -195,7 +209,7 @@ def test_the_upload_preview_and_result_pages_take_the_same_few_queries_for_5_row
     client.force_login(d.officer)
     seen = {}
     for rows in (5, 50):
-        job = import_job_create(
+        job = created(
             actor=d.officer,
             campaign=d.campaign,
             upload=SimpleUploadedFile(f"bieu-mau-{rows}.xlsx", form_with(rows, tag=rows)),
@@ -220,7 +234,7 @@ def test_the_upload_preview_and_result_pages_take_the_same_few_queries_for_5_row
 
 def test_a_large_preview_is_paged(d, client, settings):
     client.force_login(d.officer)
-    job = import_job_create(
+    job = created(
         actor=d.officer,
         campaign=d.campaign,
         upload=SimpleUploadedFile("bieu-mau.xlsx", form_with(130)),
@@ -238,7 +252,7 @@ def test_a_large_preview_is_paged(d, client, settings):
 
 def test_the_upload_form_lists_the_officers_recent_imports(d, client):
     client.force_login(d.officer)
-    import_job_create(
+    created(
         actor=d.officer,
         campaign=d.campaign,
         upload=SimpleUploadedFile("don-vi-gui.xlsx", io.BytesIO(form_with(2)).getvalue()),
@@ -255,7 +269,7 @@ def test_the_progress_page_of_a_queued_import_takes_a_few_queries(
 ):
     settings.DVK_IMPORT_BACKGROUND_ROWS = 3
     client.force_login(d.officer)
-    job = import_job_create(
+    job = created(
         actor=d.officer,
         campaign=d.campaign,
         upload=SimpleUploadedFile("bieu-mau.xlsx", form_with(5, tag="p")),
