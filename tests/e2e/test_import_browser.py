@@ -1,4 +1,5 @@
-"""In a real browser: a unit officer uploads the Đông Ngàn form, sees the preview,
+"""In a real browser, with a real Celery worker checking each upload: a unit officer
+uploads the Đông Ngàn form, waits while it is checked, sees the preview,
 confirms and finds the six cases in the list; on a phone, the form with errors shows
 its problems by row and column and imports nothing."""
 
@@ -9,6 +10,11 @@ from demo import registry as demo
 from models_registry.models import Initiative
 from tests.e2e.conftest import login
 from tests.models_registry.bieu_mau import CO_LOI, DONG_NGAN
+from tests.notifications.conftest import (  # noqa: F401  (real Redis, worker, SMTP)
+    redis_url,
+    smtp,
+    worker_factory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +38,13 @@ def directory(settings, tmp_path):
         units = demo.build_directory()
         demo.build_campaigns()
         demo.build_people(units)
+
+
+@pytest.fixture(autouse=True)
+def worker(directory, settings, worker_factory):  # noqa: F811
+    """A real Celery worker: it checks and reads each upload for its preview; the page
+    shows “Đang kiểm tra tệp…” and reloads itself until then."""
+    return worker_factory(DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT))
 
 
 def no_horizontal_scroll(page) -> bool:
@@ -118,3 +131,46 @@ def test_an_officer_imports_the_form_saved_by_libreoffice_or_excel_97(
     page.wait_for_selector("#result-summary")
     assert page.inner_text("#created-count") == "6"
     assert sorted(Initiative.objects.values_list("name", flat=True)) == sorted(DONG_NGAN_NAMES)
+
+
+def test_while_the_worker_checks_the_page_says_so_and_turns_into_the_preview(
+    page, phone_page, live_server
+):
+    import os
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+
+    from models_registry.models import Campaign, ImportJob, ImportStatus
+
+    # An upload whose check has not run yet (nothing queued it: the worker leaves it).
+    job = ImportJob(
+        created_by=get_user_model().objects.get(username="canbo.dongngan"),
+        campaign=Campaign.objects.get(year=2023),
+        original_name="bieu-mau-dong-ngan.xlsx",
+        status=ImportStatus.CHECKING,
+    )
+    job.file.save("bieu-mau.xlsx", ContentFile(DONG_NGAN.read_bytes()), save=False)
+    job.save()
+    url = f"{live_server.url}/ho-so/nhap-bieu-mau/{job.pk}/"
+    shots = os.environ.get("DVK_SHOTS_DIR")  # set to keep screenshots of the page
+    for viewport, current in (("1366", page), ("390", phone_page)):
+        login(current, live_server, "canbo.dongngan", demo.DEMO_PASSWORD)
+        current.goto(url)
+        assert current.inner_text("h1") == "Đang kiểm tra tệp…"
+        assert "bieu-mau-dong-ngan.xlsx" in current.inner_text("#checking")
+        assert current.locator("#confirm").count() == 0
+        assert no_horizontal_scroll(current)
+        if shots:
+            current.screenshot(
+                path=str(Path(shots) / f"import-checking-{viewport}.png"), full_page=True
+            )
+
+    # What the worker does when it has read the file: the open page reloads itself.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.PENDING, rows_total=6, planned_create=6, sheet="Biểu mẫu"
+    )
+    page.wait_for_selector("#create-count", timeout=10_000)
+    assert page.inner_text("#create-count") == "6"
+    assert page.locator("#confirm").count() == 1
