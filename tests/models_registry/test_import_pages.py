@@ -294,3 +294,44 @@ def test_an_upload_without_the_csrf_token_is_refused(d):
 
     assert response.status_code == 403
     assert not ImportJob.objects.exists()
+
+
+def test_until_the_worker_has_checked_the_upload_its_page_says_so_and_reloads_itself(
+    d, client, django_assert_max_num_queries
+):
+    client.force_login(d.officer)
+    response = upload(client, DONG_NGAN.read_bytes(), campaign=d.campaign)
+    job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    assert job.status == ImportStatus.CHECKING and job.rows_total == 0
+
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        waiting = client.get(response["Location"])
+    page = waiting.content.decode()
+    assert waiting.status_code == 200 and waiting["Refresh"] == "2"
+    assert "Đang kiểm tra tệp…" in page and 'id="confirm"' not in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+    # Not confirmable while it is checked, and the progress page leads back here.
+    refused = client.post(reverse("models_registry:import_confirm", args=[job.pk]), follow=True)
+    assert "không thể nhập lại" in refused.content.decode()
+    progress = client.get(reverse("models_registry:import_progress", args=[job.pk]))
+    assert progress["Location"] == response["Location"]
+    assert "Đang kiểm tra tệp" in client.get(UPLOAD).content.decode()  # the recent list
+
+    registration_check_task(job.pk)
+
+    ready = client.get(response["Location"]).content.decode()
+    assert "Refresh" not in client.get(response["Location"]).headers
+    assert 'id="confirm"' in ready and ready.count('class="preview-row"') == 6
+
+
+def test_a_file_the_worker_refuses_shows_its_reason_on_the_preview_page(d, client):
+    client.force_login(d.officer)
+    data = form_xlsx([])  # a workbook, but no row of the form
+
+    job = job_of(upload(client, data, name="trong.xlsx", campaign=d.campaign))
+
+    assert job.status == ImportStatus.FAILED and not job.file
+    page = client.get(reverse("models_registry:import_preview", args=[job.pk])).content.decode()
+    assert 'id="refused"' in page and 'id="preview-rows"' not in page
+    assert 'id="confirm"' not in page and "1 lỗi" in page
+    assert job.problems[0]["message"] in page
