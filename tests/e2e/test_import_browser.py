@@ -174,3 +174,41 @@ def test_while_the_worker_checks_the_page_says_so_and_turns_into_the_preview(
     page.wait_for_selector("#create-count", timeout=10_000)
     assert page.inner_text("#create-count") == "6"
     assert page.locator("#confirm").count() == 1
+
+
+def test_a_file_the_worker_refused_shows_why_on_a_phone_and_a_desktop(
+    page, phone_page, live_server
+):
+    import os
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from models_registry.models import Campaign, ImportJob, ImportStatus
+    from models_registry.services.bieu_mau import Problem, safety
+
+    message = safety.UNSAFE_MARKUP.format(
+        name="bieu-mau-dong-ngan.xlsx", member="xl/worksheets/sheet1.xml"
+    )
+    job = ImportJob.objects.create(
+        created_by=get_user_model().objects.get(username="canbo.dongngan"),
+        campaign=Campaign.objects.get(year=2023),
+        original_name="bieu-mau-dong-ngan.xlsx",
+        status=ImportStatus.FAILED,
+        finished_at=timezone.now(),
+        problems=[Problem(message).as_dict()],
+        problems_count=1,
+    )
+    shots = os.environ.get("DVK_SHOTS_DIR")  # set to keep screenshots of the page
+    for viewport, current in (("1366", page), ("390", phone_page)):
+        login(current, live_server, "canbo.dongngan", demo.DEMO_PASSWORD)
+        current.goto(f"{live_server.url}/ho-so/nhap-bieu-mau/{job.pk}/")
+        assert message in current.inner_text("#problems")
+        assert current.locator("#refused").count() == 1
+        assert current.locator("#confirm, #preview-rows").count() == 0
+        assert no_horizontal_scroll(current)
+        if shots:
+            current.screenshot(
+                path=str(Path(shots) / f"import-refused-{viewport}.png"), full_page=True
+            )
