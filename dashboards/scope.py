@@ -56,6 +56,8 @@ class Scope:
     campaigns: list[Campaign] = field(default_factory=list)  # every campaign, newest first
     form: ScopeForm | None = None
     _base: dict = field(default_factory=dict, repr=False)
+    # The list's address, resolved once: a dashboard links hundreds of numbers to it.
+    _list_url: str = field(default="", repr=False)
 
     @property
     def params(self) -> dict[str, str]:
@@ -101,7 +103,9 @@ class Scope:
 
     def link(self, **extra) -> str:
         """The case list showing the cases a number counts."""
-        return case_list_url({**self.params, **extra})
+        if not self._list_url:
+            self._list_url = reverse("models_registry:initiative_list")
+        return case_list_url({**self.params, **extra}, base=self._list_url)
 
     def linker(self, **extra) -> Callable[..., str]:
         """``link`` for the numbers that share ``extra`` (a row of the units table):
@@ -120,9 +124,10 @@ class Scope:
         return self._base[key]
 
 
-def case_list_url(params: dict[str, str]) -> str:
-    """The case list filtered by ``params`` (empty values left out)."""
-    url = reverse("models_registry:initiative_list")
+def case_list_url(params: dict[str, str], *, base: str = "") -> str:
+    """The case list filtered by ``params`` (empty values left out); ``base``: its
+    address when the caller has resolved it already."""
+    url = base or reverse("models_registry:initiative_list")
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{url}?{query}" if query else url
 

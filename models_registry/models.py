@@ -296,6 +296,9 @@ class Initiative(WorkflowCase):
             models.Index(
                 fields=["campaign", "-created_at", "-id"], name="initiative_campaign_newest"
             ),
+            # ... and across campaigns (the list unfiltered, as the Ban Dân vận and the
+            # leaders first open it): without it, 100,000 cases sorted for 20 (issue 18).
+            models.Index(fields=["-created_at", "-id"], name="initiative_newest"),
             models.Index(
                 fields=["start_date"],
                 name="initiative_due_to_start",
