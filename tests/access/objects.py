@@ -2,15 +2,34 @@
 and one they may not ("out"), sampled from the demo. Where a user reaches every object
 of a kind, "out" is an id that does not exist: out of scope must answer like missing."""
 
-from committees.models import Committee, RecognitionDecision, VoteRound
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from committees.models import (
+    ChangeStatus,
+    Committee,
+    CommitteeChange,
+    RecognitionDecision,
+    VoteRound,
+)
 from committees.selectors import committees_of
-from inspections.models import Criterion, Inspection, VisitAttachment
+from inspections.models import Criterion, Inspection, VisitAttachment, VisitStatus
 from inspections.selectors import inspection_list
-from models_registry.models import ImportJob, Initiative, ProgressAttachment
+from models_registry.models import (
+    Campaign,
+    DeadlineExtension,
+    ImportJob,
+    Initiative,
+    ProgressAttachment,
+)
 from models_registry.selectors import initiative_list
 from notifications.models import Notification
 from notifications.selectors import inbox_list
-from units.access import roles_of_user
+from units.access import is_secretariat, roles_of_user
+from units.models import Membership, Unit, UnitKind
 from workflow.lifecycle import Role
 
 MISSING = 987_654_321
@@ -119,3 +138,145 @@ def criterion(user):
 
 def none(user):
     return (), None
+
+
+# --- the secretariat's administration pages -----------------------------------------------
+# These objects are not scoped: the secretariat (and the superuser) reach every one of
+# them and everyone else none. "in" is a real object for every role (an unauthorised role
+# must be refused it too), "out" an id that does not exist.
+
+
+def campaign(user):
+    """The latest year's plan (the one still editable)."""
+    return Campaign.objects.order_by("-year").values_list("pk", flat=True).first(), MISSING
+
+
+def extension(user):
+    """A deadline extension not yet revoked."""
+    live = DeadlineExtension.objects.filter(revoked_at__isnull=True)
+    return live.order_by("pk").values_list("pk", flat=True).first(), MISSING
+
+
+def unit(user):
+    return Unit.objects.order_by("pk").values_list("pk", flat=True).first(), MISSING
+
+
+def committee_managed(user):
+    return Committee.objects.order_by("pk").values_list("pk", flat=True).first(), MISSING
+
+
+def committee_change(user):
+    """(committee id, change id) of a pending change (else any); out: a change under another
+    committee than its own."""
+    changes = CommitteeChange.objects.order_by("pk")
+    inside = (
+        changes.filter(status=ChangeStatus.PENDING).values_list("committee_id", "pk").first()
+        or changes.values_list("committee_id", "pk").first()
+    )
+    if inside is None:
+        return None, (MISSING, MISSING)
+    other = Committee.objects.exclude(pk=inside[0]).order_by("pk").values_list("pk", flat=True)
+    return inside, (other.first() or MISSING, inside[1])
+
+
+def _accounts_reached(user):
+    every = get_user_model().objects.all()
+    return every if user.is_superuser else every.filter(is_superuser=False)
+
+
+def account(user):
+    """In: an account other than the user's own (an ordinary one); out: a superuser's
+    account (only a superuser reaches those), or MISSING for a superuser."""
+    every = get_user_model().objects.exclude(pk=user.pk)
+    inside = every.filter(is_superuser=False).order_by("pk").values_list("pk", flat=True).first()
+    outside = (
+        every.exclude(pk__in=_accounts_reached(user).values("pk"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return inside, outside or MISSING
+
+
+def account_membership(user):
+    """(account id, membership id): a role held by an ordinary account; out: a
+    superuser's role, or a membership of another account than the one named."""
+    memberships = Membership.objects.exclude(user=user).order_by("pk")
+    inside = memberships.filter(user__is_superuser=False).values_list("user_id", "pk").first()
+    hidden = (
+        memberships.exclude(user__in=_accounts_reached(user).values("pk"))
+        .values_list("user_id", "pk")
+        .first()
+    )
+    if hidden is None and inside is not None:
+        other = memberships.exclude(user_id=inside[0]).values_list("pk", flat=True).first()
+        hidden = (inside[0], other or MISSING)
+    return inside, hidden or (MISSING, MISSING)
+
+
+def bad_token(user):
+    """(uidb64, token) of a real account with a token that is not valid."""
+    first = get_user_model().objects.order_by("pk").values_list("pk", flat=True).first()
+    return (urlsafe_base64_encode(force_bytes(first)), "set-password"), None
+
+
+def visit_record(user):
+    """In: an inspection whose record the user may read (a draft one of their team / for
+    the secretariat, else a completed visit of an inspection they see); out: a
+    draft record they see the inspection of but are not on the team of, else an
+    inspection they do not see, else MISSING."""
+    visible = inspection_list(actor=user)
+    with_visit = Inspection.objects.filter(visit__isnull=False)
+    if is_secretariat(user):
+        readable = with_visit
+    else:
+        readable = with_visit.filter(visit__status=VisitStatus.COMPLETED) | with_visit.filter(
+            team=user
+        )
+    readable = readable.filter(pk__in=visible.values("pk"))
+    # A draft first where the user may read one ("draft" sorts after "completed").
+    inside = readable.order_by("-visit__status", "pk").values_list("pk", flat=True).first()
+    outside = (
+        with_visit.filter(pk__in=visible.values("pk"))
+        .exclude(pk__in=readable.values("pk"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    ) or _pair(visible, Inspection.objects.all())[1]
+    return inside, outside
+
+
+def complete_demo() -> None:
+    """Add what the demo has none of but a URL names, so that every role is also asked
+    for a real one: a pending change of a committee and a deadline extension of the
+    latest plan, for a unit of its own (through the services, as the secretariat)."""
+    from committees.composition import committee_change
+    from plans.services import extension_grant
+    from units.services.directory import unit_create
+
+    secretariat = get_user_model().objects.get(username="bandanvan")
+    committee = Committee.objects.order_by("pk").first()
+    committee_change(
+        actor=secretariat,
+        committee=committee,
+        chair=committee.chair,
+        members=list(committee.members.all()),
+        quorum="1/2",
+        approval="1/2",
+        effective_on=datetime.date(2099, 1, 1),
+        reason="Kiện toàn hội đồng (dữ liệu kiểm thử).",
+    )
+    live = Campaign.objects.order_by("-year").first()
+    extension_grant(
+        actor=secretariat,
+        campaign=live,
+        # A new unit with no case: the extension changes what no other row sees.
+        unit=unit_create(
+            actor=secretariat,
+            name="Ban kiểm thử gia hạn",
+            kind=UnitKind.BODY,
+            parent=Unit.objects.get(parent__isnull=True),
+        ),
+        until=live.registration_deadline + datetime.timedelta(days=30),
+        reason="Đơn vị xin gia hạn (dữ liệu kiểm thử).",
+    )
