@@ -1,14 +1,14 @@
 """gunicorn's settings (``gunicorn -c config/gunicorn.py config.wsgi:application``).
 
-The worker model: threads. ``WEB_CONCURRENCY`` processes (default 2) of
-``GUNICORN_THREADS`` threads each (default 4), gunicorn's ``gthread`` worker. A request
-here spends most of its time waiting on PostgreSQL (query counts are pinned, pages take
-tens of milliseconds), during which a thread gives up the GIL: threads overlap those
-waits at a fraction of a process's memory, a slow client or a long export (seconds for
-100,000 cases) holds one thread instead of a whole process, and each process keeps its
-database connections (``DB_CONN_MAX_AGE``) — at most processes × threads of them. One
-process per core keeps the CPU-bound part (template rendering) parallel. See
-docs/operations.md#capacity.
+The worker model: processes. ``WEB_CONCURRENCY`` processes (default 2, one per core),
+gunicorn's ``sync`` worker; ``GUNICORN_THREADS`` above 1 switches to its ``gthread``
+worker with that many threads per process. Measured, not assumed: a page here spends
+most of its time in Python (templates, forms), not waiting on PostgreSQL (on 100,000
+cases the SQL of a list or dashboard page takes 1–13 ms of its 30–100 ms), so threads
+only queue behind the GIL. ``bench/load.py`` on this 2-core machine, 20 users without
+pause, 100,000 cases: 2 sync processes served 43.9 requests/s with server-side p95 of
+47–94 ms; 2 processes × 4 threads served 23.0 requests/s with p95 of 208–347 ms
+(bench/README.md#loadpy). See docs/operations.md#capacity.
 
 The bind address is gunicorn's own business: ``--bind`` on the command line, or
 ``GUNICORN_CMD_ARGS`` (gunicorn reads it itself). Every access log line carries the
@@ -21,9 +21,9 @@ import os
 from config.env import env
 
 bind = "0.0.0.0:8000"
-worker_class = "gthread"
 workers = env.int("WEB_CONCURRENCY", 2)
-threads = env.int("GUNICORN_THREADS", 4)
+threads = env.int("GUNICORN_THREADS", 1)
+worker_class = "sync" if threads == 1 else "gthread"
 # Above the longest export; the proxy's read timeout should be at least this.
 timeout = env.int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30

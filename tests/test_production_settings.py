@@ -109,5 +109,6 @@ def test_gunicorn_runs_threads_in_processes_both_from_the_environment():
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
 
-    assert config() == {"worker_class": "gthread", "workers": 2, "threads": 4, "timeout": 60}
-    assert config(WEB_CONCURRENCY="3", GUNICORN_THREADS="8")["workers"] == 3
+    assert config() == {"worker_class": "sync", "workers": 2, "threads": 1, "timeout": 60}
+    threaded = config(WEB_CONCURRENCY="3", GUNICORN_THREADS="8")
+    assert (threaded["worker_class"], threaded["workers"], threaded["threads"]) == ("gthread", 3, 8)
