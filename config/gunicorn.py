@@ -6,8 +6,8 @@ worker with that many threads per process. Measured, not assumed: a page here sp
 most of its time in Python (templates, forms), not waiting on PostgreSQL (on 100,000
 cases the SQL of a list or dashboard page takes 1–13 ms of its 30–100 ms), so threads
 only queue behind the GIL. ``bench/load.py`` on this 2-core machine, 20 users without
-pause, 100,000 cases: 2 sync processes served 43.9 requests/s with server-side p95 of
-47–94 ms; 2 processes × 4 threads served 23.0 requests/s with p95 of 208–347 ms
+pause, 100,000 cases: 2 sync processes served 43.1 requests/s with server-side p95 of
+49–98 ms; 2 processes × 4 threads served 37.5 requests/s with p95 of 267–444 ms
 (bench/README.md#loadpy). See docs/operations.md#capacity.
 
 The bind address is gunicorn's own business: ``--bind`` on the command line, or
