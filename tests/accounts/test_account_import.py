@@ -65,7 +65,7 @@ def test_a_file_without_the_columns_is_refused_whole(world):
     with pytest.raises(WorkflowError) as refused:
         accounts_file_read(data=xlsx(GOOD, header=["Họ và tên", "Email", "Ghi chú"]), name="x.xlsx")
     assert refused.value.messages == ["Thiếu cột “Đơn vị”.", "Thiếu cột “Vai trò”."]
-    with pytest.raises(WorkflowError, match="bị hỏng hoặc không phải tệp Excel hợp lệ"):
+    with pytest.raises(WorkflowError, match="bị hỏng hoặc không phải bảng tính hợp lệ"):
         accounts_file_read(data=b"PK\x03\x04 broken", name="x.xlsx")
     with pytest.raises(WorkflowError, match="Không đọc được tệp"):
         accounts_file_read(data=b"%PDF-1.7 not a workbook", name="danh-sach.xlsx")
