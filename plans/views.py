@@ -3,11 +3,7 @@
 Thin: check the user is the secretariat (anyone else gets a 404: these pages do not
 exist for them), validate the form, call one service, redirect or render."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from models_registry.models import Campaign, DeadlineExtension
-from units.access import is_secretariat
+from units.decorators import secretariat_only
 from workflow.errors import WorkflowError
 
 from . import selectors, services
@@ -29,19 +25,6 @@ GRANTED = "Đã gia hạn cho “{unit}” đến hết ngày {until}; đơn v�
 REVOKED = "Đã thu hồi gia hạn của “{unit}”."
 FIX_BELOW = "Chưa lưu được: vui lòng sửa các lỗi bên dưới."
 READ_ONLY = "Kế hoạch năm {year} đã đóng nên chỉ xem được, không sửa được."
-
-
-def secretariat_only(view: Callable) -> Callable:
-    """Signed-in secretariat (or superuser) only; to anyone else the page does not exist."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_secretariat(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _errors_to_form(form, error: WorkflowError) -> None:

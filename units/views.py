@@ -4,11 +4,9 @@ file with a preview. Everyone else gets a 404: the pages do not exist for them."
 
 import base64
 import binascii
-import functools
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +15,7 @@ from workflow.errors import WorkflowError
 
 from . import forms as unit_forms
 from . import services
-from .access import is_secretariat
+from .decorators import secretariat_only
 from .selectors import unit_ancestors, unit_get, unit_tree
 
 CREATED = "Đã thêm đơn vị “{unit}”."
@@ -31,19 +29,6 @@ MERGED = (
 )
 IMPORTED = "Đã nạp danh mục: tạo mới {created} đơn vị, cập nhật {updated}, giữ nguyên {unchanged}."
 BAD_PREVIEW = "Không đọc lại được tệp đã xem trước. Vui lòng chọn lại tệp."
-
-
-def secretariat_only(view):
-    """The page exists only for the secretariat and the superuser (404 for others)."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_secretariat(request.user):
-            raise Http404("Không tìm thấy trang.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _errors(form, error: WorkflowError) -> None:

@@ -1,16 +1,13 @@
 """The secretariat's pages for committees (lập, kiện toàn): every committee, a new one,
 and a committee's composition with its changes from a date. 404 for everyone else."""
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from units.access import is_secretariat
+from units.decorators import secretariat_only
 from workflow.errors import WorkflowError
 
 from ..composition import committee_change, committee_change_cancel, committee_compose
@@ -26,17 +23,6 @@ CREATED = "Đã lập “{committee}”."
 APPLIED = "Đã kiện toàn “{committee}”: thay đổi có hiệu lực từ {date}."
 SCHEDULED = "Đã lên lịch kiện toàn “{committee}”: thay đổi có hiệu lực từ {date}."
 CANCELLED = "Đã hủy thay đổi dự kiến có hiệu lực từ {date}."
-
-
-def secretariat_only(view):
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_secretariat(request.user):
-            raise Http404("Không tìm thấy trang.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _errors(form, error: WorkflowError) -> None:
