@@ -95,28 +95,15 @@ def check_broker() -> dict:
 def check_outbox() -> dict:
     from datetime import timedelta
 
-    from django.db.models import Min
-    from django.utils import timezone
+    from notifications.selectors import outbox_overview
 
-    from notifications.models import Notification, Status
-
-    now = timezone.now()
-    oldest = Notification.objects.filter(status=Status.PENDING).aggregate(m=Min("created_at"))["m"]
-    overdue = Notification.objects.filter(
-        status=Status.PENDING,
-        due_at__lt=now - timedelta(seconds=settings.DVK_HEALTH_OUTBOX_MAX_AGE),
-    ).count()
-    stuck = Notification.objects.filter(
-        status=Status.SENDING,
-        claimed_at__lt=now - timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS),
-    ).count()
+    figures = outbox_overview(overdue_after=timedelta(seconds=settings.DVK_HEALTH_OUTBOX_MAX_AGE))
+    oldest = figures["oldest_pending_age"]
     return {
-        "ok": overdue == 0,
-        "oldest_pending_age_seconds": (
-            None if oldest is None else round((now - oldest).total_seconds(), 1)
-        ),
-        "overdue": overdue,
-        "sending_past_lease": stuck,
+        "ok": figures["overdue"] == 0,
+        "oldest_pending_age_seconds": None if oldest is None else round(oldest.total_seconds(), 1),
+        "overdue": figures["overdue"],
+        "sending_past_lease": figures["stuck"],
     }
 
 

@@ -42,14 +42,20 @@ def failed_list() -> QuerySet[Notification]:
     )
 
 
-def outbox_overview(*, now=None) -> dict:
+def outbox_overview(*, now=None, overdue_after: timedelta | None = None) -> dict:
     """The outbox at a glance, in one query: rows waiting (``pending``), being sent
     (``sending``) and among them past their lease (``stuck``: their worker died; the
     flush takes them back), ``failed``, and the age of the oldest row waiting
-    (``oldest_pending_age``, a timedelta, or None). Reads the partial indexes of the
-    open states, never the sent rows."""
+    (``oldest_pending_age``, a timedelta, or None). With ``overdue_after``, also the rows
+    waiting that were due longer ago than that (``overdue``: /healthz's alarm). Reads the
+    partial indexes of the open states, never the sent rows."""
     now = now or timezone.now()
     lease_end = now - timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    extra = {}
+    if overdue_after is not None:
+        extra["overdue"] = Count(
+            "pk", filter=Q(status=Status.PENDING, due_at__lt=now - overdue_after)
+        )
     figures = Notification.objects.filter(
         Q(status=Status.PENDING) | Q(status=Status.SENDING) | Q(status=Status.FAILED)
     ).aggregate(
@@ -58,6 +64,7 @@ def outbox_overview(*, now=None) -> dict:
         stuck=Count("pk", filter=Q(status=Status.SENDING, claimed_at__lt=lease_end)),
         failed=Count("pk", filter=Q(status=Status.FAILED)),
         oldest_pending=Min("created_at", filter=Q(status=Status.PENDING)),
+        **extra,
     )
     oldest = figures.pop("oldest_pending")
     figures["oldest_pending_age"] = max(now - oldest, timedelta(0)) if oldest else None
