@@ -8,6 +8,7 @@ asked, so a later move, merge or new unit in the directory never changes who owe
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from models_registry.models import Campaign
@@ -90,8 +91,6 @@ class ReportRequest(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("reports:request_detail", args=[self.pk])
 
     @property
@@ -226,8 +225,6 @@ class ReportAnswer(models.Model):
         return f"{self.unit} — {self.request}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("reports:answer", args=[self.pk])
 
     @property
