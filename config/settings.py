@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "inspections",
     "notifications",
     "plans",
+    "reports",
     "dashboards",
     "accounts",
     "demo",
@@ -216,6 +217,9 @@ PROGRESS_ATTACHMENT_MAX_FILES = env.int("PROGRESS_ATTACHMENT_MAX_FILES", 5)
 # days; visit photos and PDFs are refused above this size.
 INSPECTION_DUE_WITHIN_DAYS = env.int("INSPECTION_DUE_WITHIN_DAYS", 30)
 INSPECTION_UPLOAD_MAX_BYTES = env.int("INSPECTION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Report requests (reports/deadlines.py): each unit that has not sent its report is
+# reminded this many days before the request's due date.
+REPORTS_REMIND_DAYS_BEFORE = env.int("REPORTS_REMIND_DAYS_BEFORE", 3)
 # Images (visit photos, progress attachments): pixels per image, read from the header
 # before any decoding (a 50-Mpx phone photo fits; the 7,700 x 7,700 px bomb does not),
 # and per request (a visit's save, a progress report).

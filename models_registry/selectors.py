@@ -3,7 +3,7 @@ user; every case a view touches comes from ``initiative_get``, which 404s outsid
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
-from django.db.models import F, Lookup, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Lookup, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from units.access import case_visibility, units_for_officer
@@ -91,6 +91,30 @@ def progress_report_list(*, initiative: Initiative) -> list[ProgressReport]:
         .prefetch_related("attachments")
         .order_by("report_date", "id")
     )
+
+
+# A unit's own figures, as its periodic report states them: registered (sent and not
+# withdrawn), running, finished (inspected or decided), recognised at the ladder's lowest
+# level (cấp cơ sở) and above it (cấp huyện, thành phố and higher).
+FINISHED_STATES = (State.INSPECTED, State.RECOGNIZED, State.NOT_RECOGNIZED)
+
+
+def unit_case_figures(*, unit: Unit, campaigns) -> dict[str, int]:
+    """The counts of the cases of ``unit`` and its sub-units in ``campaigns`` (a
+    queryset or list of campaigns) that a unit's report starts from, in one aggregate
+    query: ``models_registered``, ``models_running``, ``models_finished``,
+    ``recognized_grassroots``, ``recognized_city``."""
+    recognized = Q(state=State.RECOGNIZED)
+    figures = Initiative.objects.filter(
+        campaign__in=campaigns, unit__path__startswith=unit.path
+    ).aggregate(
+        models_registered=Count("pk", filter=~Q(state__in=(State.DRAFT, State.WITHDRAWN))),
+        models_running=Count("pk", filter=Q(state=State.IN_PROGRESS)),
+        models_finished=Count("pk", filter=Q(state__in=FINISHED_STATES)),
+        recognized_grassroots=Count("pk", filter=recognized & Q(recognized_level__rank=1)),
+        recognized_city=Count("pk", filter=recognized & Q(recognized_level__rank__gt=1)),
+    )
+    return {key: int(value or 0) for key, value in figures.items()}
 
 
 def initiative_continuations(*, actor, initiative: Initiative) -> list[Initiative]:
