@@ -5,7 +5,7 @@ assessment). Both are built from one ``Report``, itself counted by the same quer
 the dashboard, so the three never disagree."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -18,6 +18,16 @@ from models_registry.selectors import initiative_list
 from units.text import fold
 from workflow.lifecycle import State
 
+from .answers import (
+    Answers,
+    YearAnswers,
+    case_figures,
+    comparison_rows,
+    missing_sentence,
+    report_answers,
+    sent_sentence,
+    year_answers,
+)
 from .asof import cases_as_of, day_end, then_q
 from .figures import COMPARE_YEARS, Overview, overview
 from .scope import Scope
@@ -52,6 +62,24 @@ class Report:
     recognized: dict[int, int]  # the rank of each recognised model's level, by row number
     file_stem: str
     progress: dict[str, int] = field(default_factory=dict)
+    answers: Answers | None = None  # the units' answers to the request for this report
+    years_answers: list[YearAnswers] = field(default_factory=list)  # the phase review's
+    year_tables: list[Table] = field(default_factory=list)  # one per year of a phase
+
+    @property
+    def is_phase(self) -> bool:
+        """A tổng kết over a range of years: the phase review."""
+        return (
+            self.kind == TONG_KET
+            and self.scope.campaign is None
+            and self.scope.year_min is not None
+            and self.scope.year_max is not None
+        )
+
+    @property
+    def what(self) -> str:
+        """The report as the units' request names it ("sơ kết năm 2023")."""
+        return f"{self.kind_label.lower()} {self.scope.label}"
 
     @property
     def campaign(self):
@@ -410,6 +438,76 @@ def _proposals_table(recognized_table: Table, ranks: dict[int, int]) -> Table:
     )  # fmt: skip
 
 
+ANSWER_COLUMNS = ["Chỉ tiêu", "Đếm từ hồ sơ", "Các đơn vị báo cáo", "Chênh lệch"]
+
+
+def _answers_table(cases: dict[str, int], answers: Answers, *, what: str) -> Table:
+    return Table(
+        sheet="Báo cáo của đơn vị",
+        title="Số liệu đếm từ hồ sơ và số liệu các đơn vị báo cáo",
+        columns=ANSWER_COLUMNS,
+        rows=comparison_rows(cases, answers),
+        note=" ".join(filter(None, [sent_sentence(answers, what=what), missing_sentence(answers)])),
+    )
+
+
+def _missing_table(answers: Answers, *, what: str) -> Table:
+    table = Table(
+        sheet="Đơn vị chưa báo cáo",
+        title=f"Đơn vị chưa gửi báo cáo {what}",
+        columns=["STT", "Đơn vị"],
+        rows=[[i, unit.name] for i, unit in enumerate(answers.missing, start=1)],
+    )
+    if answers.request is None:
+        table.note = sent_sentence(answers, what=what)
+    elif not answers.missing:
+        table.note = missing_sentence(answers)
+    else:
+        table.note = f"Hạn gửi: {answers.request.due_date:%d/%m/%Y}."
+    return table
+
+
+def _year_table(item: YearAnswers) -> Table:
+    return Table(
+        sheet=f"Năm {item.year}",
+        title=f"Năm {item.year}",
+        columns=ANSWER_COLUMNS,
+        rows=comparison_rows(item.cases, item.answers),
+        note=" ".join(
+            filter(
+                None,
+                [
+                    sent_sentence(item.answers, what=f"tổng kết năm {item.year}"),
+                    missing_sentence(item.answers),
+                ],
+            )
+        ),
+    )
+
+
+def _phase_table(years: list[YearAnswers]) -> Table:
+    """The years of the phase side by side: each number counted from the cases and as
+    the units reported it in that year's tổng kết."""
+    columns = ["Chỉ tiêu"]
+    for item in years:
+        columns += [f"{item.year}: hồ sơ", f"{item.year}: đơn vị báo cáo"]
+    per_year = [comparison_rows(item.cases, item.answers) for item in years]
+    rows = []
+    for i, row in enumerate(per_year[0] if per_year else []):
+        line = [row[0]]
+        for table in per_year:
+            line += [table[i][1], table[i][2]]
+        rows.append(line)
+    return Table(
+        sheet="So sánh giai đoạn",
+        title="So sánh các năm trong giai đoạn: đếm từ hồ sơ và các đơn vị báo cáo",
+        columns=columns,
+        rows=rows,
+        note="Số liệu đơn vị báo cáo của mỗi năm: tổng các báo cáo tổng kết năm đó đã gửi "
+        "hoặc đã được tiếp nhận; “—”: năm không có yêu cầu báo cáo.",
+    )
+
+
 def report_as_of(campaign, kind: str) -> datetime.date | None:
     """The day a campaign's report of ``kind`` counts to: the mid-year report's due date
     for the sơ kết, the year-end report's for the tổng kết (None: the plan has no such
@@ -463,6 +561,19 @@ def report_build(scope: Scope, *, actor, kind: str = "") -> Report:
             "recognized": recognized_table,
             "proposals": _proposals_table(recognized_table, recognized),
         }
+    label = dict(REPORT_KINDS)[kind].lower()
+    what = f"{label} {scope.label}"
+    answers = report_answers(scope, actor=actor, kind=kind)
+    cases = case_figures(scope, actor=actor)
+    tables["answers"] = _answers_table(cases, answers, what=what)
+    tables["missing"] = _missing_table(answers, what=what)
+    years_answers: list[YearAnswers] = []
+    year_tables: list[Table] = []
+    if kind == TONG_KET and scope.campaign is None and scope.year_min and scope.year_max:
+        title = f"Báo cáo tổng kết phong trào thi đua “Dân vận khéo” {period}"
+        years_answers = year_answers(scope, actor=actor)
+        year_tables = [_year_table(item) for item in years_answers]
+        tables["phase"] = _phase_table(years_answers)
     stem_period = (
         str(scope.campaign.year)
         if scope.campaign
@@ -484,6 +595,9 @@ def report_build(scope: Scope, *, actor, kind: str = "") -> Report:
         recognized=recognized,
         file_stem=stem,
         progress=_progress(scope, actor=actor),
+        answers=answers,
+        years_answers=years_answers,
+        year_tables=year_tables,
     )
 
 
@@ -622,10 +736,24 @@ class _Writer:
     def para(self, text: str) -> None:
         word.body(self.doc, text, size=self.size)
 
-    def table(self, table: Table, *, caption: bool = True) -> None:
+    def table(self, table: Table, *, caption: bool = True, note: bool = True) -> None:
         if caption:
             _caption(self.doc, table.title, size=self.size)
+        if not note:
+            table = replace(table, note="")
         _docx_table(self.doc, table, size=self.tsize)
+
+
+def _answers_part(w: _Writer, report: Report, *, number: int) -> None:
+    """The units' own reports beside the cases: the sums of what they sent, who has not."""
+    answers = report.answers
+    w.para(
+        f"{number}. Tổng hợp báo cáo của các đơn vị. " + sent_sentence(answers, what=report.what)
+    )
+    if answers is None or answers.request is None:
+        return
+    w.table(report.tables["answers"], note=False)  # the sentences say it
+    w.para(missing_sentence(answers))
 
 
 def _so_ket(w: _Writer, report: Report) -> None:
@@ -653,6 +781,7 @@ def _so_ket(w: _Writer, report: Report) -> None:
     if listing.rows and len(listing.rows) <= LIST_IN_WORD_MAX:
         w.table(listing)
     w.para(PLACEHOLDER.format(what="kết quả nổi bật của các mô hình đang triển khai"))
+    _answers_part(w, report, number=3)
 
     w.heading("III. NHỮNG VIỆC CHẬM, QUÁ HẠN CẦN ĐÔN ĐỐC")
     late = [row for row in report.tables["overdue"].rows if row[1]]
@@ -665,6 +794,8 @@ def _so_ket(w: _Writer, report: Report) -> None:
         w.para(f"Tính đến ngày {report.as_of:%d/%m/%Y}, không có việc quá hạn.")
     if ov.units.not_registered:
         w.para(f"Đơn vị chưa đăng ký mô hình: {len(ov.units.not_registered)} (nêu ở mục II.1).")
+    if report.answers is not None and report.answers.missing:
+        w.para(f"Đơn vị chưa gửi báo cáo sơ kết: {len(report.answers.missing)} (nêu ở mục II.3).")
     w.table(report.tables["overdue"])
 
     w.heading("IV. ĐÁNH GIÁ CHUNG")
@@ -715,6 +846,7 @@ def _tong_ket(w: _Writer, report: Report) -> None:
             f"Thời gian trung vị từ khi đăng ký đến khi có kết quả kiểm tra: "
             f"{_text(_days(d.to_inspection_days))} ngày ({d.to_inspection_cases} mô hình)."
         )
+    _answers_part(w, report, number=3)
 
     w.heading("III. KẾT QUẢ CÔNG NHẬN MÔ HÌNH, ĐIỂN HÌNH TIÊU BIỂU")
     w.para(_recognized_sentence(report))
@@ -735,6 +867,14 @@ def _tong_ket(w: _Writer, report: Report) -> None:
 
     w.heading("IV. SO SÁNH VỚI CÁC NĂM")
     w.table(report.tables["years"], caption=False)
+    if report.is_phase:
+        w.para(
+            "Từng năm trong giai đoạn, số liệu đếm từ hồ sơ và số liệu các đơn vị báo cáo "
+            "trong báo cáo tổng kết năm:"
+        )
+        for table in report.year_tables:
+            w.table(table)  # its note: that year's request, who has not reported
+        w.table(report.tables["phase"])
     w.para(PLACEHOLDER.format(what="nhận xét xu hướng qua các năm"))
 
     w.heading("V. ĐỀ XUẤT KHEN THƯỞNG")
