@@ -241,6 +241,7 @@ DVK_UPLOAD_URL_NAMES = frozenset(
     {
         "models_registry:import_upload",
         "models_registry:progress_report_create",
+        "reports:answer",
         "inspections:visit",
         "accounts:import",
         "units:import",

@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from units.access import READER_ROLES, memberships_of, officer_units, roles_of_user
+from reports.selectors import answers_to_give, requests_open_overview
+from units.access import READER_ROLES, is_secretariat, memberships_of, officer_units, roles_of_user
 from units.models import Unit
 from workflow.lifecycle import Role
 
@@ -106,6 +107,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     if Role.UNIT_OFFICER in roles and not sees_everything(user):
         counted = todo_counted(context["overview"]) if full else None
         context["todo"] = officer_todo(scope, base_cases(scope, actor=user), counted=counted)
+    # The report requests (app ``reports``): open ones and their late units to the
+    # secretariat, the answers still owed to a unit officer.
+    if is_secretariat(user):
+        context["report_requests"] = requests_open_overview(actor=user)
+    elif Role.UNIT_OFFICER in roles:
+        context["reports_to_give"] = answers_to_give(actor=user)
     if Role.INSPECTOR in roles:
         context["agenda"] = inspector_agenda(actor=user, today=scope.today)
     if Role.COMMITTEE in roles:

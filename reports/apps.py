@@ -8,6 +8,8 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from audit.services import action_register
 
+        from . import deadlines  # noqa: F401  (registers the sweep's rules)
+
         for action, label in ACTIONS.items():
             action_register(action, label)
 

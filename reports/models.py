@@ -241,5 +241,19 @@ class ReportAnswer(models.Model):
             return None
         return timezone.localdate(self.first_sent_at) <= self.request.due_date
 
+    def timeliness(self, today) -> tuple[str, str]:
+        """``(code, words)`` for the compliance table: "on_time", "late" (sent after the
+        due date), "missing" (not sent and the due date passed) or "waiting"."""
+        due = self.request.due_date
+        if self.first_sent_at is not None:
+            late = (timezone.localdate(self.first_sent_at) - due).days
+            if late <= 0:
+                return "on_time", "Đúng hạn"
+            return "late", f"Muộn {late} ngày"
+        if today > due:
+            return "missing", f"Chưa gửi, quá hạn {(today - due).days} ngày"
+        left = (due - today).days
+        return "waiting", "Chưa gửi, hạn là hôm nay" if left == 0 else f"Chưa gửi, còn {left} ngày"
+
     def numbers(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in NUMBER_FIELDS}

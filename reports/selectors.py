@@ -66,14 +66,19 @@ def request_get(*, actor, pk: int) -> ReportRequest:
         raise Http404("Không tìm thấy yêu cầu báo cáo.") from None
 
 
-def compliance_rows(*, request: ReportRequest) -> list[ReportAnswer]:
-    """Every unit asked, in the directory's order, with its answer (one query)."""
-    return list(
+def compliance_rows(*, request: ReportRequest, today) -> list[ReportAnswer]:
+    """Every unit asked, in the directory's order, with its answer and its
+    ``timeliness_code`` / ``timeliness_label`` on ``today`` (one query)."""
+    rows = list(
         ReportAnswer.objects.filter(request=request)
         .select_related("unit", "sent_by", "returned_by", "accepted_by")
         .defer("counted", "results", "lessons", "proposals")
         .order_by("unit__path")
     )
+    for row in rows:
+        row.request = request  # the same object: no query per row for its due date
+        row.timeliness_code, row.timeliness_label = row.timeliness(today)
+    return rows
 
 
 # --- the units ---------------------------------------------------------------------------

@@ -146,6 +146,10 @@ def _clean_name(name: str) -> str:
     return base or "tep-dinh-kem"
 
 
+# Public: the reports' signed files are named the same way (reports.services).
+clean_name = _clean_name
+
+
 def _read_at(file, offset: int, size: int) -> bytes:
     file.seek(offset)
     return file.read(size)

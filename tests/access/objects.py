@@ -246,10 +246,33 @@ def visit_record(user):
     return inside, outside
 
 
+def report_request(user):
+    """The report request ``complete_demo`` opened (the secretariat reaches every one)."""
+    from reports.models import ReportRequest
+
+    return ReportRequest.objects.order_by("pk").values_list("pk", flat=True).first(), MISSING
+
+
+def report_answer(user):
+    """In: an answer the user reaches (a unit officer their units', the secretariat any),
+    the sent one first (it has a file and may be accepted or returned); out: another
+    unit's answer, or MISSING."""
+    from reports.models import ReportAnswer
+    from reports.selectors import answer_list
+
+    every = ReportAnswer.objects.all()
+    visible = every if is_secretariat(user) else answer_list(actor=user)
+    ids = visible.order_by("pk").values_list("pk", flat=True)
+    inside = ids.filter(status="sent").first() or ids.first()
+    outside = every.exclude(pk__in=visible.values("pk")).order_by("pk").values_list("pk", flat=True)
+    return inside, outside.first() or MISSING
+
+
 def complete_demo() -> None:
     """Add what the demo has none of but a URL names, so that every role is also asked
-    for a real one: a pending change of a committee and a deadline extension of the
-    latest plan, for a unit of its own (through the services, as the secretariat)."""
+    for a real one: a pending change of a committee, a deadline extension of the
+    latest plan, for a unit of its own, and a report request to every unit that one
+    ward has answered (through the services)."""
     from committees.composition import committee_change
     from plans.services import extension_grant
     from units.services.directory import unit_create
@@ -280,3 +303,31 @@ def complete_demo() -> None:
         until=live.registration_deadline + datetime.timedelta(days=30),
         reason="Đơn vị xin gia hạn (dữ liệu kiểm thử).",
     )
+    _report_request(secretariat, live)
+
+
+def _report_request(secretariat, campaign) -> None:
+    """A sơ kết request to every unit, which Đông Ngàn has answered and sent."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from reports.models import Audience, ReportKind
+    from reports.services import report_answer_save, report_answer_send, report_request_open
+    from tests.files import minimal_pdf
+
+    request = report_request_open(
+        actor=secretariat,
+        campaign=campaign,
+        kind=ReportKind.MID_YEAR,
+        due_date=timezone.localdate() + datetime.timedelta(days=10),
+        audience=Audience.ALL,
+    )
+    officer = get_user_model().objects.get(username="canbo.dongngan")
+    answer = request.answers.get(unit__name="Đảng ủy phường Đông Ngàn")
+    report_answer_save(
+        actor=officer,
+        answer=answer,
+        results="Kết quả sơ kết (dữ liệu kiểm thử).",
+        file=SimpleUploadedFile("bao-cao.pdf", minimal_pdf(b"bao cao")),
+    )
+    report_answer_send(actor=officer, answer=answer)
