@@ -21,7 +21,15 @@ from workflow.lifecycle import Role
 
 from .charts import year_chart
 from .figures import base_cases, overview
-from .reports import REPORT_KINDS, SO_KET, report_as_of, report_build, report_docx, report_xlsx
+from .reports import (
+    REPORT_KINDS,
+    SO_KET,
+    TONG_KET,
+    report_as_of,
+    report_build,
+    report_docx,
+    report_xlsx,
+)
 from .roles import committee_desk, inspector_agenda, officer_todo, todo_counted
 from .scope import scope_from_request, sees_everything
 
@@ -29,7 +37,7 @@ NO_ROLE = "Tài khoản chưa được phân quyền xem số liệu. Vui lòng 
 AS_OF_INVALID = "Ngày tính số liệu phải có dạng dd/mm/yyyy, ví dụ 30/06/2023."
 DUE_MISSING = {
     SO_KET: "Kế hoạch năm {year} chưa có hạn báo cáo sơ kết",
-    "tong-ket": "Kế hoạch năm {year} chưa có hạn báo cáo tổng kết",
+    TONG_KET: "Kế hoạch năm {year} chưa có hạn báo cáo tổng kết",
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
