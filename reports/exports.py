@@ -22,7 +22,7 @@ COLUMNS = [
     "Tệp báo cáo",
     "Ghi chú",
 ]
-WIDTHS = [5, 30, 12, 15, 16, *([12] * len(NUMBER_FIELDS)), 22, 30]
+WIDTHS = [5, 30, 12, 16, 18, *([12] * len(NUMBER_FIELDS)), 22, 30]
 HEADER_ROW = 3  # 0-based: the title, the request's line, a blank line, then the header
 
 

@@ -12,8 +12,13 @@ from .models import NUMBER_FIELDS, Audience, ReportAnswer, ReportKind
 REPORT_FILE_ACCEPT = ",".join(sorted({*PDF.extensions, *DOCX.extensions}))
 
 
+class CampaignChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Campaign) -> str:
+        return f"Năm {obj.year} — {obj.name}"
+
+
 class ReportRequestForm(forms.Form):
-    campaign = forms.ModelChoiceField(
+    campaign = CampaignChoiceField(
         label="Kế hoạch năm",
         queryset=Campaign.objects.exclude(status=CampaignStatus.CLOSED).order_by("-year"),
         empty_label=None,
@@ -26,7 +31,11 @@ class ReportRequestForm(forms.Form):
         help_text="Để trống thì hệ thống đặt tên theo loại báo cáo và năm; bắt buộc với báo cáo khác.",
     )
     year_from = forms.IntegerField(
-        label="Giai đoạn từ năm", required=False, min_value=2000, max_value=2100
+        label="Giai đoạn từ năm",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="Chỉ với tổng kết giai đoạn, ví dụ 2021–2023.",
     )
     year_to = forms.IntegerField(
         label="Giai đoạn đến năm", required=False, min_value=2000, max_value=2100

@@ -54,9 +54,6 @@ FILE_GONE = "Tệp không còn trên máy chủ."
 WHY_NOT_EDITABLE = "Báo cáo đã gửi: chỉ sửa được khi Ban Dân vận trả lại."
 WHY_NOT_OFFICER = "Chỉ cán bộ của đơn vị mới soạn và gửi được báo cáo này."
 WHY_CLOSED = "Kế hoạch năm {year} đã đóng."
-WHY_NOT_SENT = (
-    "Đơn vị chưa gửi báo cáo (hoặc đã được xử lý): chỉ tiếp nhận, trả lại được báo cáo đã gửi."
-)
 
 
 # --- the secretariat ---------------------------------------------------------------------
@@ -108,7 +105,6 @@ def request_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "closed": report.campaign.is_closed,
             "why_closed": WHY_CLOSED.format(year=report.campaign.year),
-            "why_not_sent": WHY_NOT_SENT,
             "counts": _counts(rows),
         },
     )

@@ -74,6 +74,7 @@ PAGE_TEMPLATES = [
         "committees",
         "dashboards",
         "notifications",
+        "reports",
         "units",
         "workflow",
         "demo",
