@@ -811,8 +811,8 @@ def _so_ket(w: _Writer, report: Report) -> None:
         + (f"; gửi báo cáo tổng kết trước ngày {due:%d/%m/%Y}." if due else ".")
     )
     w.para(
-        f"2. Tổ chức kiểm tra thực tế các mô hình kết thúc trong năm; giải quyết dứt điểm "
-        f"{sum(r[1] for r in late)} việc quá hạn nêu ở mục III."
+        "2. Tổ chức kiểm tra thực tế các mô hình kết thúc trong năm; giải quyết dứt điểm "
+        + ("những việc chậm, quá hạn nêu ở mục III." if late else "các việc phát sinh.")
     )
     recognition = campaign.recognition_date if campaign else None
     w.para(
