@@ -40,9 +40,7 @@ def test_the_so_ket_button_counts_to_the_plans_mid_year_date(page, live_server, 
     assert "Số liệu tính đến ngày 30/11/2023" in page.inner_text("#report-tong-ket")
 
 
-def test_without_the_plans_date_the_day_is_chosen_on_a_phone(
-    phone_page, live_server, world, built
-):
+def test_without_the_plans_date_the_day_is_chosen_on_a_phone(phone_page, live_server, world, built):
     Campaign.objects.filter(pk=world.campaign.pk).update(mid_year_report_due=None)
     page = phone_page
     login(page, live_server, world.secretariat.username, PASSWORD)
