@@ -110,7 +110,6 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         context["overview"] = overview(scope, actor=user)
         context["year_chart"] = year_chart(context["overview"].years)
         context["crumbs"] = _ancestors(scope.unit, known=[m.unit for m in memberships_of(user)])
-        context["report_kinds"] = REPORT_KINDS
         context["report_choices"] = report_choices(scope, today=timezone.localdate())
     if Role.UNIT_OFFICER in roles and not sees_everything(user):
         counted = todo_counted(context["overview"]) if full else None
