@@ -28,6 +28,7 @@ from units.models import Unit, UnitKind
 from units.text import fold
 from workflow.lifecycle import State
 
+from .asof import cases_as_of, durations_as_of, overdue_filter, then_q
 from .median import Durations, durations
 from .models import CaseTally
 from .scope import Scope, officer_units, sees_everything
@@ -146,7 +147,7 @@ def tally_rows(scope: Scope, *, actor) -> QuerySet[CaseTally] | None:
     who see everything; an officer whose scope's unit lies within one of their units).
     None otherwise: the cases are counted. One query (the fold, a cheap EXISTS when
     nothing is pending)."""
-    if not tally_available():
+    if not tally_available() or scope.as_of is not None:  # the tally knows only now
         return None
     whole = sees_everything(actor) or (
         scope.unit is not None
@@ -215,13 +216,20 @@ def _count_filters(levels: list[RecognitionLevel]) -> dict[str, Q | None]:
 
 
 def counts(
-    cases: QuerySet, levels: list[RecognitionLevel], *, tally: QuerySet[CaseTally] | None = None
+    cases: QuerySet,
+    levels: list[RecognitionLevel],
+    *,
+    tally: QuerySet[CaseTally] | None = None,
+    then: bool = False,
 ) -> dict[str, int]:
     """Every count by state, field, subject and level, in one aggregate query: over the
-    cases, or summed over ``tally`` (the tally's rows of the same scope)."""
+    cases, or summed over ``tally`` (the tally's rows of the same scope); ``then``: on
+    the states of the cases' as-of day (``dashboards.asof``)."""
     filters = _count_filters(levels)
     if tally is not None:
         return _sums(filters, tally)[0]
+    if then:
+        filters = {key: then_q(q) for key, q in filters.items()}
     agg = {key: Count("*") if q is None else Count("pk", filter=q) for key, q in filters.items()}
     return cases.aggregate(**agg)
 
@@ -239,13 +247,24 @@ ROW_COUNTS = {
 }
 
 
-def _counts_under(cases: QuerySet, *, prefix: str, own_pk: int | None) -> dict[str, dict]:
+def _row_counts(then: bool) -> dict:
+    if not then:
+        return ROW_COUNTS
+    return {
+        key: Count("*") if q is None else Count("pk", filter=then_q(q))
+        for key, q in ROW_FILTERS.items()
+    }
+
+
+def _counts_under(
+    cases: QuerySet, *, prefix: str, own_pk: int | None, then: bool = False
+) -> dict[str, dict]:
     """The row counts per unit directly under ``prefix`` (keyed by its id as text, and
     "own" for the cases of unit ``own_pk`` itself), in two GROUP BYs in one statement:
     per unit of the cases (one pass over the cases), then per child — the path segment
     after the prefix — over those few thousand unit rows."""
     inner, params = (
-        cases.values("unit_id").annotate(**ROW_COUNTS).order_by().query.sql_with_params()
+        cases.values("unit_id").annotate(**_row_counts(then)).order_by().query.sql_with_params()
     )
     find = "strpos" if connection.vendor == "postgresql" else "instr"
     start = len(prefix) + 1
@@ -285,14 +304,14 @@ def _tally_under(
     return grouped
 
 
-def _counts_of_units(cases: QuerySet, units: list[Unit]) -> dict[str, dict]:
+def _counts_of_units(cases: QuerySet, units: list[Unit], *, then: bool = False) -> dict[str, dict]:
     """The row counts per unit of ``units`` (an officer's few units), subtrees included."""
     key = Case(
         *(When(unit__path__startswith=u.path, then=Value(str(u.pk))) for u in units),
         default=Value(""),
         output_field=CharField(),
     )
-    rows = cases.annotate(key=key).values("key").annotate(**ROW_COUNTS).order_by()
+    rows = cases.annotate(key=key).values("key").annotate(**_row_counts(then)).order_by()
     return {row["key"]: row for row in rows}
 
 
@@ -310,6 +329,7 @@ def unit_table(
     per unit of theirs): how many cases, how many sent, how many only drafts. A unit with
     nothing sent has not registered. One statement (over the cases, or over ``tally``:
     the tally's rows of the scope's period), plus the units themselves."""
+    then = scope.as_of is not None
     parent = scope.unit
     own_pk = None
     if parent is None and sees_everything(actor):
@@ -322,16 +342,16 @@ def unit_table(
         if tally is not None:
             grouped = _tally_under(tally, parent=parent, units=units)
         else:
-            grouped = _counts_under(cases, prefix=parent.path, own_pk=own_pk)
+            grouped = _counts_under(cases, prefix=parent.path, own_pk=own_pk, then=then)
     elif sees_everything(actor):
         units = roots
         if tally is not None:
             grouped = _tally_under(tally, parent=None, units=units)
         else:
-            grouped = _counts_under(cases, prefix="/", own_pk=None)
+            grouped = _counts_under(cases, prefix="/", own_pk=None, then=then)
     else:
         units = officer_units(actor, roles=READER_ROLES)
-        grouped = _counts_of_units(cases, units)
+        grouped = _counts_of_units(cases, units, then=then)
     campaign = scope.campaign
     deadline = campaign.registration_deadline if campaign else None
     on = deadline or scope.today
@@ -403,7 +423,13 @@ def years(scope: Scope, *, actor, tally: QuerySet[CaseTally] | None = None) -> l
         cases = InitiativeFilter(
             params, queryset=initiative_list(actor=actor), today=scope.today, user=actor
         ).qs.filter(campaign_id__in=[c.pk for c in in_period])
-        rows = cases.order_by().values("campaign_id", "state").annotate(n=Count("*")).order_by()
+        state = "state"
+        if scope.as_of is not None:
+            cases, state = cases_as_of(cases.order_by(), day=scope.as_of), "state_then"
+        rows = [
+            {"campaign_id": row["campaign_id"], "state": row[state], "n": row["n"]}
+            for row in cases.order_by().values("campaign_id", state).annotate(n=Count("*"))
+        ]
     by_campaign: dict[int, dict[str, int]] = {}
     for row in rows:
         by_campaign.setdefault(row["campaign_id"], {})[row["state"]] = row["n"]
@@ -459,13 +485,22 @@ def count_each(querysets: dict[str, QuerySet]) -> dict[str, int]:
 
 
 def attention_numbers(scope: Scope, cases: QuerySet, which) -> list[Number]:
-    """A COUNT per item, each through the list's ``attention`` filter (one statement)."""
-    found = count_each(
-        {
-            a: narrowed(cases, today=scope.today, attention=a, campaigns=scope.campaigns)
-            for a in which
-        }
-    )
+    """A COUNT per item, each through the list's ``attention`` filter (one statement);
+    as of a past day, through the same conditions on the states of then."""
+    if scope.as_of is not None:
+        found = count_each(
+            {
+                a: overdue_filter(cases, a, day=scope.as_of, campaigns=scope.campaigns).order_by()
+                for a in which
+            }
+        )
+    else:
+        found = count_each(
+            {
+                a: narrowed(cases, today=scope.today, attention=a, campaigns=scope.campaigns)
+                for a in which
+            }
+        )
     return [Number(Attention(a).label, found[a], scope.link(attention=a), a) for a in which]
 
 
@@ -475,7 +510,10 @@ def overview(scope: Scope, *, actor) -> Overview:
     tally = tally_rows(scope, actor=actor)
     in_period = None if tally is None else tally.filter(_tally_period(scope))
     c = counts(
-        cases, levels, tally=None if in_period is None else in_period.filter(_tally_subtree(scope))
+        cases,
+        levels,
+        tally=None if in_period is None else in_period.filter(_tally_subtree(scope)),
+        then=scope.as_of is not None,
     )
     link = scope.link
 
@@ -503,7 +541,7 @@ def overview(scope: Scope, *, actor) -> Overview:
         len(overdue) - 1,
         Number("Đã kiểm tra, đang chờ quyết định", waiting.value, waiting.url, "waiting"),
     )
-    spans = durations(cases)
+    spans = durations(cases) if scope.as_of is None else durations_as_of(cases, day=scope.as_of)
     return Overview(
         scope=scope,
         total=number("Tổng số mô hình, điển hình", "total"),

@@ -55,6 +55,10 @@ class Scope:
     unit: Unit | None = None
     campaigns: list[Campaign] = field(default_factory=list)  # every campaign, newest first
     form: ScopeForm | None = None
+    # Set when the figures are counted as they stood at the end of a past day (the sơ
+    # kết / tổng kết as of the campaign's dates): each case's state then, from the
+    # transition log (``dashboards.asof``); None: as they stand now.
+    as_of: datetime.date | None = None
     _base: dict = field(default_factory=dict, repr=False)
     # The list's address, resolved once: a dashboard links hundreds of numbers to it.
     _list_url: str = field(default="", repr=False)
@@ -143,16 +147,31 @@ def filtered_cases(*, actor, params: dict, scope: Scope) -> QuerySet[Initiative]
         campaigns=scope.campaigns or None,
         known_units=[scope.unit] if scope.unit is not None else None,
     )
+    if scope.as_of is not None:
+        from .asof import cases_as_of
+
+        return cases_as_of(filterset.qs.order_by(), day=scope.as_of)
     return filterset.qs.order_by()
 
 
-def scope_from_request(*, actor, params, today: datetime.date | None = None) -> Scope:
+def scope_from_request(
+    *,
+    actor,
+    params,
+    today: datetime.date | None = None,
+    as_of: datetime.date | None = None,
+) -> Scope:
     """Read the period and unit from GET ``params``. With nothing chosen: the latest
-    campaign, and for a unit officer of a single unit, that unit."""
+    campaign, and for a unit officer of a single unit, that unit. ``as_of``: count the
+    cases as they stood at the end of that day (a day before today; today or later
+    counts them as they are now)."""
     today = today or timezone.localdate()
+    past = as_of is not None and as_of < timezone.localdate()
+    if past:
+        today = as_of
     campaigns = list(Campaign.objects.order_by("-year"))
     form = ScopeForm(params or None, campaigns=campaigns)
-    scope = Scope(today=today, campaigns=campaigns, form=form)
+    scope = Scope(today=today, campaigns=campaigns, form=form, as_of=as_of if past else None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     by_pk = {str(c.pk): c for c in campaigns}
     choice = data.get("campaign") or ""

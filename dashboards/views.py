@@ -3,11 +3,15 @@
 Thin: read the scope from the query string, ask the dashboard selectors for the figures
 of the roles the user holds, render. Every figure links to the case list."""
 
+import datetime
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from reports.selectors import answers_to_give, requests_open_overview
@@ -17,11 +21,24 @@ from workflow.lifecycle import Role
 
 from .charts import year_chart
 from .figures import base_cases, overview
-from .reports import REPORT_KINDS, report_build, report_docx, report_xlsx
+from .reports import (
+    REPORT_KINDS,
+    SO_KET,
+    TONG_KET,
+    report_as_of,
+    report_build,
+    report_docx,
+    report_xlsx,
+)
 from .roles import committee_desk, inspector_agenda, officer_todo, todo_counted
 from .scope import scope_from_request, sees_everything
 
 NO_ROLE = "Tài khoản chưa được phân quyền xem số liệu. Vui lòng liên hệ Ban Dân vận."
+AS_OF_INVALID = "Ngày tính số liệu phải có dạng dd/mm/yyyy, ví dụ 30/06/2023."
+DUE_MISSING = {
+    SO_KET: "Kế hoạch năm {year} chưa có hạn báo cáo sơ kết",
+    TONG_KET: "Kế hoạch năm {year} chưa có hạn báo cáo tổng kết",
+}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -39,6 +56,47 @@ def _ancestors(unit: Unit | None, *, known: list[Unit]) -> list[Unit]:
     return [found[pk] for pk in ids if pk in found]
 
 
+@dataclass
+class ReportChoice:
+    """One report button: the day it counts to, or why the user must choose it."""
+
+    kind: str
+    label: str
+    as_of: datetime.date  # the day the figures are counted to (today at the latest)
+    due: datetime.date | None  # the campaign's date for this report
+    missing: str  # why the day must be chosen (the plan has no date), else ""
+    query: str  # the download's parameters, the day included
+
+    @property
+    def future(self) -> bool:
+        return self.due is not None and self.due > self.as_of
+
+
+def report_choices(scope, *, today: datetime.date) -> list[ReportChoice]:
+    """Each report of the scope as of the campaign's date for it (the mid-year report's
+    due date for the sơ kết, the year-end report's for the tổng kết; today while that day
+    is still to come); over a range of years, as of today."""
+    choices = []
+    for kind, label in REPORT_KINDS:
+        due = report_as_of(scope.campaign, kind)
+        missing = ""
+        if scope.campaign is not None and due is None:
+            missing = DUE_MISSING[kind].format(year=scope.campaign.year)
+        as_of = min(due, today) if due else today
+        query = urlencode({**scope.params, "kind": kind, "as_of": f"{as_of:%d/%m/%Y}"})
+        choices.append(ReportChoice(kind, label, as_of, due, missing, query))
+    return choices
+
+
+def _as_of(request: HttpRequest, scope_campaign, kind: str) -> datetime.date | None:
+    """The day the download counts to: the one chosen (``as_of``, dd/mm/yyyy), else the
+    campaign's date for the report. Raises ValueError on a malformed day."""
+    text = request.GET.get("as_of", "").strip()
+    if text:
+        return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+    return report_as_of(scope_campaign, kind)
+
+
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -52,7 +110,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         context["overview"] = overview(scope, actor=user)
         context["year_chart"] = year_chart(context["overview"].years)
         context["crumbs"] = _ancestors(scope.unit, known=[m.unit for m in memberships_of(user)])
-        context["report_kinds"] = REPORT_KINDS
+        context["report_choices"] = report_choices(scope, today=timezone.localdate())
     if Role.UNIT_OFFICER in roles and not sees_everything(user):
         counted = todo_counted(context["overview"]) if full else None
         context["todo"] = officer_todo(scope, base_cases(scope, actor=user), counted=counted)
@@ -80,8 +138,17 @@ def dashboard_report_view(request: HttpRequest, fmt: str) -> HttpResponse:
     user = request.user
     if not (sees_everything(user) or officer_units(user, roles=READER_ROLES)):
         return render(request, "dashboards/dashboard.html", {"no_role": NO_ROLE}, status=403)
-    scope = scope_from_request(actor=user, params=request.GET)
     kind = request.GET.get("kind", "")
+    campaign_scope = scope_from_request(actor=user, params=request.GET)
+    try:
+        as_of = _as_of(request, campaign_scope.campaign, kind)
+    except ValueError:
+        messages.error(request, AS_OF_INVALID)
+        back = urlencode(campaign_scope.params)
+        return redirect(reverse("dashboards:dashboard") + (f"?{back}" if back else ""))
+    scope = campaign_scope
+    if as_of is not None and as_of < timezone.localdate():
+        scope = scope_from_request(actor=user, params=request.GET, as_of=as_of)
     report = report_build(scope, actor=user, kind=kind)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "docx":

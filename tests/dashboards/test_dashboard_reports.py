@@ -9,6 +9,7 @@ import docx
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from models_registry.models import Campaign, RecognitionLevel
@@ -27,6 +28,9 @@ SHEETS = [
     "Việc quá hạn",
     "Thời gian xử lý",
     "Danh sách công nhận",
+    "Đề xuất khen thưởng",
+    "Báo cáo của đơn vị",
+    "Đơn vị chưa báo cáo",
 ]
 XLSX = "dashboards:dashboard_report_xlsx"
 DOCX = "dashboards:dashboard_report_docx"
@@ -76,7 +80,10 @@ def row_starting(rows, first) -> tuple:
 
 
 def download(client, user, name, params):
+    """The report as the page's buttons build it; counted as of today unless ``params``
+    name another day (the buttons default to the campaign's date for the report)."""
     client.force_login(user)
+    params = {"as_of": f"{timezone.localdate():%d/%m/%Y}", **params}
     response = client.get(reverse(name), params)
     assert response.status_code == 200
     return response
@@ -159,17 +166,17 @@ def test_a_range_of_years_report_compares_2021_to_2023(client, world, built):
 
 def test_the_word_draft_has_the_figures_and_their_tables(client, world, built):
     response = download(
-        client, world.secretariat, DOCX, {"campaign": world.campaign.pk, "kind": "so-ket"}
+        client, world.secretariat, DOCX, {"campaign": world.campaign.pk, "kind": "tong-ket"}
     )
-    assert 'filename="bao-cao-so-ket-2023-' in response["Content-Disposition"]
+    assert 'filename="bao-cao-tong-ket-2023-' in response["Content-Disposition"]
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Sơ kết phong trào thi đua “Dân vận khéo” năm 2023" in text
+    assert "Tổng kết phong trào thi đua “Dân vận khéo” năm 2023" in text
     for heading in (
-        "I. KẾT QUẢ ĐĂNG KÝ",
-        "II. TRIỂN KHAI",
+        "II. KẾT QUẢ THỰC HIỆN PHONG TRÀO",
         "III. KẾT QUẢ CÔNG NHẬN",
         "IV. SO SÁNH",
+        "V. ĐỀ XUẤT KHEN THƯỞNG",
     ):
         assert heading in text
     assert "Tổng số 12 mô hình, điển hình" in text
@@ -231,8 +238,8 @@ def test_the_command_writes_the_same_files(client, world, built, tmp_path):
     from_command = load_workbook(xlsx)
     params = {"campaign": "all", "year_min": 2021, "year_max": 2023, "unit": world.ward_a.pk}
     from_page = load_workbook(io.BytesIO(download(client, world.secretariat, XLSX, params).content))
-    assert from_command.sheetnames == SHEETS
-    for name in SHEETS:
+    assert from_command.sheetnames == [*SHEETS, "So sánh giai đoạn"]  # the phase review
+    for name in from_command.sheetnames:
         assert sheet_rows(from_command, name) == sheet_rows(from_page, name)
     assert "Đảng ủy phường Đông Ngàn" in "\n".join(p.text for p in docx.Document(word).paragraphs)
 

@@ -137,11 +137,15 @@ def _make_all(out: Path) -> list[Made]:
             "name", flat=True
         )
     )
+    # (pages of the Word draft, of the workbook): the tổng kết has the proposals for
+    # commendation and the comparison of years besides; both the units' reports.
+    pages = {SO_KET: ((4, 5), (10, 11)), TONG_KET: ((5, 6), (12, 13))}
     for kind in (SO_KET, TONG_KET):
         report = report_build(scope, actor=secretariat, kind=kind)
-        save(f"bao-cao-{kind}.docx", report_docx(report), recognised, (4, 5))
+        save(f"bao-cao-{kind}.docx", report_docx(report), recognised, pages[kind][0])
         # (a stem of its own: soffice names each PDF after its file's stem)
-        save(f"so-lieu-{kind}.xlsx", report_xlsx(report), recognised, (8, 9), workbook=True)
+        save(f"so-lieu-{kind}.xlsx", report_xlsx(report), recognised, pages[kind][1],
+             workbook=True)  # fmt: skip
 
     # The inspection results, and the field-visit record of the longest findings.
     done = exports.results_queryset(actor=secretariat, campaign=campaign)

@@ -18,7 +18,14 @@ from models_registry.models import Campaign
 from units.selectors import unit_match
 from workflow.errors import WorkflowError
 
-from ...reports import REPORT_KINDS, TONG_KET, report_build, report_docx, report_xlsx
+from ...reports import (
+    REPORT_KINDS,
+    TONG_KET,
+    report_as_of,
+    report_build,
+    report_docx,
+    report_xlsx,
+)
 from ...scope import ALL_YEARS, scope_from_request
 
 
@@ -43,7 +50,11 @@ class Command(BaseCommand):
         parser.add_argument("--xlsx", help="Đường dẫn tệp Excel cần ghi.")
         parser.add_argument("--docx", help="Đường dẫn tệp Word cần ghi.")
         parser.add_argument("--user", help="Tính theo phạm vi xem của người dùng này.")
-        parser.add_argument("--as-of", help="Tính đến ngày (dd/mm/yyyy); mặc định: hôm nay.")
+        parser.add_argument(
+            "--as-of",
+            help="Tính đến ngày (dd/mm/yyyy); mặc định: hạn báo cáo sơ kết / tổng kết của "
+            "kế hoạch năm (hôm nay nếu kế hoạch chưa có ngày đó hoặc ngày đó chưa đến).",
+        )
 
     def handle(self, *args, **options) -> None:
         if not options["xlsx"] and not options["docx"]:
@@ -54,6 +65,7 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"Không có người dùng “{options['user']}”.")
         params: dict[str, str] = {}
+        campaign = None
         if options["campaign"]:
             campaign = Campaign.objects.filter(year=options["campaign"]).first()
             if campaign is None:
@@ -72,13 +84,15 @@ class Command(BaseCommand):
                 except WorkflowError as error:
                     raise CommandError(" ".join(error.messages)) from error
             params["unit"] = unit
-        today = None
+        as_of = None
         if options["as_of"]:
             try:
-                today = datetime.datetime.strptime(options["as_of"], "%d/%m/%Y").date()
+                as_of = datetime.datetime.strptime(options["as_of"], "%d/%m/%Y").date()
             except ValueError as error:
                 raise CommandError("Ngày phải có dạng dd/mm/yyyy.") from error
-        scope = scope_from_request(actor=actor, params=params, today=today)
+        elif campaign is not None:
+            as_of = report_as_of(campaign, options["kind"])
+        scope = scope_from_request(actor=actor, params=params, as_of=as_of)
         if scope.form is not None and scope.form.errors:
             raise CommandError(" ".join(e for errs in scope.form.errors.values() for e in errs))
         if options["unit"] and scope.unit is None:
