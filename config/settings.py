@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "inspections",
     "notifications",
     "plans",
+    "library",
     "dashboards",
     "accounts",
     "demo",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("hoi-dong/", include("committees.action_urls")),
     path("hoi-dong/", include("committees.urls")),
     path("ke-hoach/", include("plans.urls")),
+    path("thu-vien/", include("library.urls")),
     # The secretariat's administration pages ("quan-ly/") and signing in without a
     # password ("tai-khoan/").
     path("", include("accounts.urls")),
