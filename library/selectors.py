@@ -26,7 +26,8 @@ from .models import IMAGE_TYPES, Publication, PublishedPhoto
 
 # What the library's list shows of a model (and nothing of its authors or its log).
 ROW_FIELDS = (
-    "name", "subject", *FIELD_FLAGS, "campaign__year", "unit__name", "recognized_level__name",
+    "name", "state", "subject", *FIELD_FLAGS, "campaign__year", "unit__name",
+    "recognized_level__name",
     "publication__published_at",
 )  # fmt: skip
 
@@ -160,7 +161,7 @@ def recognised_cases() -> QuerySet[Initiative]:
     return (
         Initiative.objects.filter(state=State.RECOGNIZED)
         .select_related("campaign", "unit", "recognized_level", "publication")
-        .only(*ROW_FIELDS, "publication__withdrawn_at", "state")
+        .only(*ROW_FIELDS, "publication__withdrawn_at")
         .order_by("-campaign__year", "unit__path", "name", "id")
     )
 
