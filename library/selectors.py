@@ -189,32 +189,46 @@ def replications_by_year() -> list[tuple[int, int]]:
     )
 
 
-def case_library_panel(*, initiative: Initiative) -> dict:
+# The states in which a unit may choose the photos the library will show (its reports
+# are written while the model runs; it is published once recognised).
+PHOTO_STATES = (State.IN_PROGRESS, State.INSPECTED, State.RECOGNIZED)
+
+
+def case_library_panel(*, initiative: Initiative, officer: bool) -> dict:
     """For the case page: its publication (or None), the photos its progress reports
-    carry (each with ``library_release`` when the unit chose it), the model it
-    replicates and the cases that replicate it."""
-    images = list(
-        ProgressAttachment.objects.filter(
-            report__initiative=initiative, content_type__in=IMAGE_TYPES
+    carry for its unit's ``officer`` to choose from (each with ``library_release`` when
+    chosen), the model it replicates and the cases that replicate it. Reads nothing for
+    a case that has none of these (a draft costs the case page no query)."""
+    recognised = initiative.state == State.RECOGNIZED
+    images = []
+    if officer and initiative.state in PHOTO_STATES:
+        images = list(
+            ProgressAttachment.objects.filter(
+                report__initiative=initiative, content_type__in=IMAGE_TYPES
+            )
+            .select_related("library_release")
+            .order_by("id")
         )
-        .select_related("library_release")
-        .order_by("id")
-    )
-    based_on = (
-        Initiative.objects.filter(pk=initiative.based_on_id)
-        .select_related("unit", "campaign")
-        .first()
-        if initiative.based_on_id
-        else None
-    )
-    return {
-        "publication": Publication.objects.filter(initiative=initiative).first(),
-        "images": images,
-        "based_on": based_on,
-        "replications": list(
+    based_on = None
+    if initiative.based_on_id:
+        based_on = (
+            Initiative.objects.filter(pk=initiative.based_on_id)
+            .select_related("unit", "campaign")
+            .first()
+        )
+    replications = []
+    if recognised:
+        replications = list(
             _replications()
             .filter(based_on=initiative)
             .select_related("unit", "campaign")
             .order_by("campaign__year", "unit__name", "id")
+        )
+    return {
+        "publication": (
+            Publication.objects.filter(initiative=initiative).first() if recognised else None
         ),
+        "images": images,
+        "based_on": based_on,
+        "replications": replications,
     }

@@ -14,7 +14,8 @@ register = template.Library()
 @register.inclusion_tag("library/_case_panel_body.html", takes_context=True)
 def case_library_panel_tag(context, initiative):
     user = context["request"].user
-    data = case_library_panel(initiative=initiative)
+    officer = Role.UNIT_OFFICER in initiative.roles_of(user)
+    data = case_library_panel(initiative=initiative, officer=officer)
     publication = data["publication"]
     live = publication is not None and publication.is_live
     recognised = initiative.state == State.RECOGNIZED
@@ -25,7 +26,7 @@ def case_library_panel_tag(context, initiative):
         "live": live,
         "recognised": recognised,
         "secretariat": is_secretariat(user),
-        "officer": Role.UNIT_OFFICER in initiative.roles_of(user),
+        "officer": officer,
         "state_label": initiative.get_state_display(),
         "chosen_count": sum(1 for image in data["images"] if hasattr(image, "library_release")),
     }
