@@ -18,6 +18,7 @@ from models_registry.models import ProgressAttachment
 from models_registry.selectors import carry_over_target, initiative_get
 from models_registry.served import upload_response
 from units.access import is_secretariat, officer_units, units_for_officer
+from units.decorators import secretariat_only
 from workflow.errors import WorkflowError
 
 from . import selectors, services
@@ -30,7 +31,6 @@ PHOTO_UNRELEASED = "Ảnh “{name}” không còn được hiển thị trong t
 PUBLIC_ON = "Thư viện mô hình đã công khai: ai cũng xem được, không cần đăng nhập."
 PUBLIC_OFF = "Thư viện mô hình chỉ còn dành cho người đã đăng nhập."
 REPLICATED = "Đã tạo bản nháp nhân rộng mô hình “{name}”. Hãy điều chỉnh cho phù hợp với đơn vị rồi gửi đăng ký."
-ONLY_SECRETARIAT = "Chỉ Ban Dân vận được quản lý thư viện mô hình."
 FILE_GONE = "Tệp ảnh không còn trên máy chủ."
 UNIT_UNKNOWN = "Vui lòng chọn đơn vị nhân rộng."
 
@@ -218,13 +218,10 @@ def photo_choose_view(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return redirect(initiative)
 
 
-@login_required
+@secretariat_only
 def manage_view(request: HttpRequest) -> HttpResponse:
     """The secretariat's page: the public switch, and the recognised models with their
     place in the library (publish, withdraw)."""
-    if not is_secretariat(request.user):
-        messages.error(request, ONLY_SECRETARIAT)
-        return redirect("home")
     if request.method == "POST":
         public = request.POST.get("public") == "1"
         try:
