@@ -15,9 +15,7 @@ def library_seed(*, people: dict) -> int:
     if Publication.objects.exists():
         return 0
     chosen, units = [], set()
-    for case in Initiative.objects.filter(state=State.RECOGNIZED).order_by(
-        "campaign__year", "pk"
-    ):
+    for case in Initiative.objects.filter(state=State.RECOGNIZED).order_by("campaign__year", "pk"):
         if case.unit_id not in units:
             chosen.append(case)
             units.add(case.unit_id)
