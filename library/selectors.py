@@ -194,14 +194,15 @@ def replications_by_year() -> list[tuple[int, int]]:
 PHOTO_STATES = (State.IN_PROGRESS, State.INSPECTED, State.RECOGNIZED)
 
 
-def case_library_panel(*, initiative: Initiative, officer: bool) -> dict:
+def case_library_panel(*, initiative: Initiative, with_images: bool) -> dict:
     """For the case page: its publication (or None), the photos its progress reports
-    carry for its unit's ``officer`` to choose from (each with ``library_release`` when
-    chosen), the model it replicates and the cases that replicate it. Reads nothing for
-    a case that has none of these (a draft costs the case page no query)."""
+    carry (``with_images``: for its unit's officer to choose from, for the secretariat
+    to count; each with ``library_release`` when chosen), the model it replicates and
+    the cases that replicate it. Reads nothing for a case that has none of these (a
+    draft costs the case page no query)."""
     recognised = initiative.state == State.RECOGNIZED
     images = []
-    if officer and initiative.state in PHOTO_STATES:
+    if with_images and initiative.state in PHOTO_STATES:
         images = list(
             ProgressAttachment.objects.filter(
                 report__initiative=initiative, content_type__in=IMAGE_TYPES

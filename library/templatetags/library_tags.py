@@ -15,7 +15,8 @@ register = template.Library()
 def case_library_panel_tag(context, initiative):
     user = context["request"].user
     officer = Role.UNIT_OFFICER in initiative.roles_of(user)
-    data = case_library_panel(initiative=initiative, officer=officer)
+    secretariat = is_secretariat(user)
+    data = case_library_panel(initiative=initiative, with_images=officer or secretariat)
     publication = data["publication"]
     live = publication is not None and publication.is_live
     recognised = initiative.state == State.RECOGNIZED
@@ -25,7 +26,7 @@ def case_library_panel_tag(context, initiative):
         "csrf_token": context.get("csrf_token"),
         "live": live,
         "recognised": recognised,
-        "secretariat": is_secretariat(user),
+        "secretariat": secretariat,
         "officer": officer,
         "state_label": initiative.get_state_display(),
         "chosen_count": sum(1 for image in data["images"] if hasattr(image, "library_release")),
