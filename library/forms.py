@@ -21,7 +21,3 @@ class LibraryFilterForm(forms.Form):
         ]
         self.fields["level"].choices = [("", "Tất cả")] + [(n, n) for n in choices["levels"]]
         self.fields["year"].choices = [("", "Tất cả")] + [(y, y) for y in choices["years"]]
-
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(label="Lý do gỡ", widget=forms.Textarea(attrs={"rows": 2}))

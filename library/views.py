@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 from models_registry.models import ProgressAttachment
 from models_registry.selectors import carry_over_target, initiative_get
 from models_registry.served import upload_response
-from units.access import is_secretariat, officer_units, units_for_officer
+from units.access import is_secretariat, officer_units
 from units.decorators import secretariat_only
+from units.models import Unit
 from workflow.errors import WorkflowError
 
 from . import selectors, services
-from .forms import LibraryFilterForm, WithdrawForm
+from .forms import LibraryFilterForm
 
 PUBLISHED = "Đã đưa mô hình “{name}” vào thư viện."
 WITHDRAWN = "Đã gỡ mô hình “{name}” khỏi thư viện."
@@ -135,11 +136,11 @@ def photo_view(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
 def replicate_view(request: HttpRequest, pk: int) -> HttpResponse:
     model = selectors.library_model_get(pk)
     unit_pk = request.POST.get("unit", "")
-    unit = units_for_officer(request.user).filter(pk=unit_pk).first() if unit_pk.isdigit() else None
+    # The unit asked for (the service checks it is the officer's), or their only one.
+    unit = Unit.objects.filter(pk=unit_pk).first() if unit_pk.isdigit() else None
     if unit is None:
-        # One unit of their own: no need to choose.
         own = [u for u in officer_units(request.user) if u.pk != model.unit_id]
-        unit = own[0] if len(own) == 1 and not unit_pk else None
+        unit = own[0] if len(own) == 1 else None
     if unit is None:
         messages.error(
             request,
@@ -181,12 +182,9 @@ def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     # Seen or not (404), then the service says who may publish.
     initiative = initiative_get(actor=request.user, pk=pk)
-    form = WithdrawForm(request.POST)
     try:
         services.publication_withdraw(
-            actor=request.user,
-            initiative=initiative,
-            reason=form.data.get("reason", ""),
+            actor=request.user, initiative=initiative, reason=request.POST.get("reason", "")
         )
     except WorkflowError as error:
         _errors(request, error)
