@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "plans",
     "reports",
+    "library",
     "dashboards",
     "accounts",
     "demo",

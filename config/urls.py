@@ -27,6 +27,7 @@ urlpatterns = [
     path("hoi-dong/", include("committees.urls")),
     path("ke-hoach/", include("plans.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("thu-vien/", include("library.urls")),
     # The secretariat's administration pages ("quan-ly/") and signing in without a
     # password ("tai-khoan/").
     path("", include("accounts.urls")),

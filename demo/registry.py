@@ -419,6 +419,9 @@ def seed_demo(
     from .current import current_seed  # the live year, made from the 2023 plan
 
     created += current_seed(people=people, units=units, source=c2023, today=today)
+    from .library import library_seed  # two recognised models in the library (issue 16)
+
+    library_seed(people=people)
     if not send_mail:
         Notification.objects.filter(pk__gt=last_row, status=Status.PENDING).update(
             status=Status.SENT, last_error=DEMO_NOT_SENT

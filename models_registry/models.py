@@ -228,6 +228,15 @@ class Initiative(WorkflowCase):
         related_name="continuations",
         verbose_name="Duy trì, phát triển từ mô hình",
     )
+    # Another unit's recognised model this one replicates ("nhân rộng", from the library).
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replications",
+        verbose_name="Nhân rộng từ mô hình",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

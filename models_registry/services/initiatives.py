@@ -86,10 +86,17 @@ def _may_register_for(actor, unit: Unit) -> bool:
 
 
 def initiative_create(
-    *, actor, campaign: Campaign, unit: Unit, continues_from: Initiative | None = None, **data: Any
+    *,
+    actor,
+    campaign: Campaign,
+    unit: Unit,
+    continues_from: Initiative | None = None,
+    based_on: Initiative | None = None,
+    **data: Any,
 ) -> Initiative:
     """A new draft for ``unit``, which must lie within the actor's units (the Ban Dân
-    vận, recording what units sent on paper, may act for any unit).
+    vận, recording what units sent on paper, may act for any unit). ``continues_from``
+    links a carried-over model, ``based_on`` the model it replicates.
 
     Guarantees: one case per campaign, unit and name (diacritics and case ignored);
     end date not before start date; the target level belongs to the campaign."""
@@ -98,7 +105,11 @@ def initiative_create(
     if closed := campaign.closed_errors():
         raise WorkflowError(*closed)
     initiative = Initiative(
-        campaign=campaign, unit=unit, created_by=actor, continues_from=continues_from
+        campaign=campaign,
+        unit=unit,
+        created_by=actor,
+        continues_from=continues_from,
+        based_on=based_on,
     )
     for name, value in data.items():
         if name not in EDITABLE_FIELDS:

@@ -268,6 +268,28 @@ def report_answer(user):
     return inside, outside.first() or MISSING
 
 
+def library_model(user):
+    """A model in the library (everyone reads them all); "out": a case that is not."""
+    from library.selectors import library_models
+
+    return _pair(library_models(), Initiative.objects.all())
+
+
+def library_photo(user):
+    """(model id, photo id): a photo the library shows (the demo has none: "-"); "out":
+    a case not in the library."""
+    from library.models import PublishedPhoto
+    from library.selectors import library_models
+
+    inside = (
+        PublishedPhoto.objects.filter(initiative__in=library_models())
+        .order_by("pk")
+        .values_list("initiative_id", "pk")
+        .first()
+    )
+    return inside, (library_model(user)[1], MISSING)
+
+
 def complete_demo() -> None:
     """Add what the demo has none of but a URL names, so that every role is also asked
     for a real one: a pending change of a committee, a deadline extension of the

@@ -365,14 +365,15 @@ def _dashboard_queries(client, user, django_assert_num_queries, expected):
         # session, user, memberships, unread count, campaigns (the scope's, which the
         # campaign filter takes too), levels, the tally's fold, all counts, the 6
         # overdue counts (one statement), medians, root units, their children, the
-        # units table, the years; the secretariat also the open report requests
-        # (app reports; their late units would be one more, when there are some)
-        ("secretariat", 15),
-        ("viewer", 14),
+        # units table, the years, the library's replications per year; the secretariat
+        # also the open report requests (app reports; their late units would be one
+        # more, when there are some)
+        ("secretariat", 16),
+        ("viewer", 15),
         # as above but no root units (their unit comes with their memberships, and the
         # unit filter takes it); + the crumbs and the six numbers of what is due, and
         # the unit's reports to give (app reports)
-        ("officer_a", 16),
+        ("officer_a", 17),
         # session, user, memberships, unread count, campaigns, 2 counts (one
         # statement), visits, team
         ("inspector", 8),
