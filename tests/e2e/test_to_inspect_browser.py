@@ -142,6 +142,8 @@ def test_three_models_of_one_unit_are_booked_on_a_phone_and_the_unit_gets_one_em
 
     if shots():
         page.set_viewport_size({"width": 1366, "height": 900})
-        page.goto(f"{live_server.url}/kiem-tra/can-kiem-tra/?group=unit")
+        page.goto(f"{live_server.url}/kiem-tra/can-kiem-tra/")
         page.check(".case-check >> nth=0")
         page.screenshot(path=f"{shots()}/to-inspect-1366.png")
+        page.goto(f"{live_server.url}/kiem-tra/can-kiem-tra/?group=unit")
+        page.screenshot(path=f"{shots()}/to-inspect-1366-by-unit.png")
