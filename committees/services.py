@@ -6,8 +6,8 @@ chair closes one round or many at once: each round is decided on its tally again
 committee's rule (quorum and approval shares, both counted against ALL members), the
 cases that passed are recognised (or upgraded) at the committee's level under one
 decision number and date, the others are not recognised, with the tally as the reason.
-Every state change goes through ``transition_apply``; the guards registered below make
-sure it only happens that way.
+Every state change goes through the workflow's door (``transitions_apply``, the batch
+form); the guards registered below make sure it only happens that way.
 
 Concurrency: the vote and the close both lock the round row (``select_for_update``), so a
 vote that arrives while the chair closes is either counted before the close or refused
@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from workflow.errors import WorkflowError
 from workflow.lifecycle import State
-from workflow.services.transitions import TransitionConflict, case_model, transition_apply
+from workflow.services.batch import BatchRefused, transitions_apply
+from workflow.services.transitions import TransitionConflict, case_model
 
 from .models import (
     AWARDED,
@@ -326,11 +327,6 @@ class CloseResult:
         return [r for r in self.rounds if r.outcome not in AWARDED]
 
 
-def _on_case(case, error: WorkflowError) -> WorkflowError:
-    messages = [ON_CASE.format(case=case, message=m) for m in error.messages]
-    return type(error)(*messages)
-
-
 def rounds_close(
     *,
     actor,
@@ -354,12 +350,15 @@ def rounds_close(
     - rounds that met the rule share ONE new decision (number unique per committee and
       required, with its date, when any round passed), and their cases are recognised —
       or upgraded, when already recognised below — at the committee's level through
-      ``transition_apply`` (payload: level, decision, round, number, date, tally);
+      the batch door ``transitions_apply``, one call per transition (payload: level,
+      decision, round, number, date, tally), so each recipient gets one message per
+      transition listing its cases;
     - rounds that did not are closed with the tally as the reason (and the chair's
       words): the case is not recognised (``reject``), or stays recognised at its lower
       level when it was an upgrade;
-    - a case a transition refuses (no positive inspection verdict, moved on meanwhile)
-      names the case in the error and nothing at all is written.
+    - a case a transition refuses (no positive inspection verdict, a guard, moved on
+      meanwhile) refuses the whole batch: the error names that case and nothing at all
+      is written (no decision, no closed round, no log, no message).
     """
     if actor is None or actor.pk != committee.chair_id:
         raise WorkflowError(ONLY_CHAIR)
@@ -412,16 +411,39 @@ def rounds_close(
                 committee=committee, actor=actor, number=decision_number, date=decision_date
             )
         now = timezone.now()
+        # Each round closed on its tally, then its case moved through the batch door:
+        # one call per transition (recognise, upgrade, reject), so each sends one signal
+        # and its notices are grouped, one message per recipient.
+        batches: dict[str, list[tuple[VoteRound, str, dict]]] = {}
         for r in locked:
-            _close_one(
-                r,
-                tally=tallies[r.pk],
-                decision=decision,
-                actor=actor,
-                reason=reason,
-                now=now,
-                today=today,
+            step = _close_one(
+                r, tally=tallies[r.pk], decision=decision, actor=actor, reason=reason, now=now
             )
+            if step is not None:
+                batches.setdefault(step[0], []).append((r, step[1], step[2]))
+        for name in ("recognize", "upgrade", "reject"):
+            closing = batches.get(name, [])
+            if not closing:
+                continue
+            try:
+                logs = transitions_apply(
+                    cases=[r.case for r, _, _ in closing],
+                    name=name,
+                    actor=actor,
+                    payloads={r.case_id: payload for r, _, payload in closing},
+                    reasons={r.case_id: why for r, why, _ in closing},
+                    today=today,
+                )
+            except BatchRefused as error:
+                # The refused case named, as a single close would name it.
+                kind = (
+                    TransitionConflict if isinstance(error, TransitionConflict) else WorkflowError
+                )
+                messages = (ON_CASE.format(case=error.case, message=m) for m in error.messages)
+                raise kind(*messages) from error
+            for (r, _, _), log in zip(closing, logs, strict=True):
+                r.transition_log = log
+            VoteRound.objects.bulk_update([r for r, _, _ in closing], ["transition_log"])
     return CloseResult(decision=decision, rounds=locked)
 
 
@@ -492,8 +514,10 @@ def _close_one(
     actor,
     reason: str,
     now,
-    today: datetime.date,
-) -> None:
+) -> tuple[str, str, dict] | None:
+    """Close ``round_`` on its tally and save it (the guards read the closed round back
+    from the database); return the transition its case takes, with its reason and
+    payload, or None (an upgrade that failed leaves the case as it was)."""
     case = round_.case
     upgrade = case.state == State.RECOGNIZED
     round_.status = RoundStatus.CLOSED
@@ -524,18 +548,8 @@ def _close_one(
         round_.outcome = RoundOutcome.NOT_UPGRADED if upgrade else RoundOutcome.NOT_RECOGNIZED
         round_.reason = " ".join(part for part in (tally.failure_reason(), reason) if part)
         name, why, payload = (None if upgrade else "reject"), round_.reason, tally_payload
-    # Saved before the transition: the guards read the closed round back from the database.
     round_.save()
-    if name is None:
-        return
-    try:
-        log = transition_apply(
-            case=case, name=name, actor=actor, reason=why, payload=payload, today=today
-        )
-    except WorkflowError as error:
-        raise _on_case(case, error) from error
-    round_.transition_log = log
-    round_.save(update_fields=["transition_log"])
+    return None if name is None else (name, why, payload)
 
 
 # --- guards -------------------------------------------------------------------------------

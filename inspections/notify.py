@@ -7,6 +7,10 @@ The result of a visit is announced by the notifications app's receiver for
 """
 
 import datetime
+import hashlib
+from collections.abc import Sequence
+
+from django.conf import settings
 
 from notifications.recipients import secretariat_recipients, unit_recipients, users_recipients
 from notifications.services import notification_queue
@@ -47,6 +51,66 @@ def notify_scheduled(inspection: Inspection) -> int:
             case=inspection.case,
         )
     )
+
+
+# A grouped message lists at most this many inspections; the rest are counted.
+BATCH_LISTED = 100
+
+
+def _recipient_key(person) -> str:
+    return person.strip().lower() if isinstance(person, str) else f"user{person.pk}"
+
+
+def notify_scheduled_batch(inspections: Sequence[Inspection], *, team: Sequence) -> int:
+    """The notices of one booking: ONE message per recipient listing the inspections that
+    recipient hears about (the unit its own models, the team all of them), instead of one
+    per inspection. The dedupe key names the batch's inspections
+    (``inspections-scheduled:<digest>:<recipient>``), so queueing the same booking twice
+    writes and sends nothing. A booking of one inspection gets the single message."""
+    if len(inspections) == 1:
+        return notify_scheduled(inspections[0])
+    if not inspections:
+        return 0
+    team = list(team)
+    heard: dict[str, tuple[object, list[Inspection]]] = {}
+    by_unit: dict[int, list] = {}
+    for inspection in inspections:
+        unit = inspection.case.unit
+        if unit.pk not in by_unit:
+            by_unit[unit.pk] = unit_recipients(unit)
+        for person in [*by_unit[unit.pk], *users_recipients(team)]:
+            heard.setdefault(_recipient_key(person), (person, []))[1].append(inspection)
+    digest = hashlib.sha256(
+        ",".join(str(pk) for pk in sorted(i.pk for i in inspections)).encode()
+    ).hexdigest()[:24]
+    # Recipients who hear about the same inspections share one rendering call.
+    groups: dict[tuple[int, ...], list] = {}
+    for person, items in heard.values():
+        groups.setdefault(tuple(i.pk for i in items), []).append(person)
+    first = inspections[0]
+    site_url = settings.SITE_URL
+    written = 0
+    for people in groups.values():
+        items = heard[_recipient_key(people[0])][1]
+        written += len(
+            notification_queue(
+                kind="inspections_scheduled",
+                recipients=people,
+                dedupe_key=f"inspections-scheduled:{digest}",
+                context={
+                    **_context(first),
+                    "team_names": ", ".join(m.get_full_name() or m.username for m in team),
+                    "items": [
+                        {"inspection": i, "url": f"{site_url}{i.case.get_absolute_url()}"}
+                        for i in items[:BATCH_LISTED]
+                    ],
+                    "count": len(items),
+                    "more": max(len(items) - BATCH_LISTED, 0),
+                    "units": sorted({i.case.unit.name for i in items}),
+                },
+            )
+        )
+    return written
 
 
 def notify_moved(inspection: Inspection) -> int:

@@ -2,6 +2,7 @@
 on the team of; the secretariat sees all; others see those of the cases they may see."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
@@ -10,6 +11,8 @@ from django.http import Http404
 from models_registry.models import Initiative
 from models_registry.selectors import initiative_list
 from units.access import is_secretariat
+from units.models import Unit, UnitKind
+from units.text import fold
 from workflow.lifecycle import Role, State
 
 from .models import BOOKED, Criterion, CriterionScore, Inspection, InspectionStatus, VisitAttachment
@@ -132,6 +135,101 @@ def cases_to_inspect(
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return qs.order_by(F("end_date").asc(nulls_last=True), "pk")
+
+
+# --- the "to inspect" board: filtered and grouped by ward or unit -------------------------
+
+GROUPINGS = {"ward": "Phường, xã", "unit": "Đơn vị", "none": "Không nhóm"}
+CITY_LEVEL = "Cơ quan, ban, ngành, đoàn thể cấp thành phố"
+CITY_KEY = "thanh-pho"
+
+
+@dataclass
+class CaseGroup:
+    key: str
+    label: str
+    cases: list = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class ToInspectBoard:
+    groups: list[CaseGroup]
+    total: int  # before the ward / unit filter
+    shown: int
+    wards: list[Option]
+    units: list[Option]
+
+
+def _ward_of(unit: Unit, wards: dict[int, Unit]) -> Unit | None:
+    """The ward a unit is, or sits under (from its path: no query)."""
+    for pk in unit.path.strip("/").split("/"):
+        if pk.isdigit() and int(pk) in wards:
+            return wards[int(pk)]
+    return None
+
+
+def _options(pairs: list[tuple[str, str]]) -> list[Option]:
+    counts: dict[str, Option] = {}
+    for value, label in pairs:
+        counts.setdefault(value, Option(value, label, 0)).count += 1
+    # City bodies last; the rest by name, diacritics aside.
+    return sorted(counts.values(), key=lambda o: (o.value == CITY_KEY, fold(o.label)))
+
+
+def to_inspect_board(
+    *, actor, today: datetime.date, within_days: int, group_by: str, ward: str = "", unit: str = ""
+) -> ToInspectBoard:
+    """The cases to book (``cases_to_inspect``) filtered by ``ward`` (a ward's id, or
+    ``CITY_KEY`` for the city's own bodies) and ``unit`` (a unit's id), grouped by ward,
+    by unit or not at all, each group with its cases soonest end first; and the wards and
+    units that have cases, with their counts, for the filters. Two queries (the cases,
+    the wards) whatever the number of rows."""
+    cases = list(cases_to_inspect(actor=actor, today=today, within_days=within_days))
+    wards = {w.pk: w for w in Unit.objects.filter(kind=UnitKind.WARD).only("pk", "name", "path")}
+    ward_pairs, unit_pairs = [], []
+    for case in cases:
+        found = _ward_of(case.unit, wards)
+        case.ward_key = str(found.pk) if found else CITY_KEY
+        case.ward_name = found.name if found else CITY_LEVEL
+        ward_pairs.append((case.ward_key, case.ward_name))
+        unit_pairs.append((str(case.unit_id), case.unit.name))
+    shown = [
+        case
+        for case in cases
+        if (not ward or case.ward_key == ward) and (not unit or str(case.unit_id) == unit)
+    ]
+    groups: dict[str, CaseGroup] = {}
+    for case in shown:
+        if group_by == "ward":
+            key, label, note = case.ward_key, case.ward_name, ""
+        elif group_by == "unit":
+            key, label = str(case.unit_id), case.unit.name
+            note = (
+                ""
+                if case.ward_key == CITY_KEY or case.unit_id == int(case.ward_key)
+                else case.ward_name
+            )
+        else:
+            key, label, note = "all", "Tất cả mô hình cần lên lịch", ""
+        groups.setdefault(key, CaseGroup(key=key, label=label, note=note)).cases.append(case)
+    ordered = sorted(
+        groups.values(), key=lambda g: (g.key == CITY_KEY, fold(g.note), fold(g.label))
+    )
+    return ToInspectBoard(
+        groups=ordered,
+        total=len(cases),
+        shown=len(shown),
+        wards=_options(ward_pairs),
+        units=_options(unit_pairs),
+    )
 
 
 def case_inspections(*, case: Initiative) -> list[Inspection]:

@@ -90,12 +90,31 @@ def to_inspect_view(request: HttpRequest) -> HttpResponse:
         return _deny(request)
     days = _days(request)
     today = timezone.localdate()
-    cases = list(selectors.cases_to_inspect(actor=request.user, today=today, within_days=days))
+    group_by = request.GET.get("group", "")
+    group_by = group_by if group_by in selectors.GROUPINGS else "ward"
+    board = selectors.to_inspect_board(
+        actor=request.user,
+        today=today,
+        within_days=days,
+        group_by=group_by,
+        ward=request.GET.get("ward", "")[:20],
+        unit=request.GET.get("unit", "")[:20],
+    )
     form = ScheduleForm(cases=Initiative.objects.none(), inspectors=selectors.inspectors())
     return render(
         request,
         "inspections/to_inspect.html",
-        {"cases": cases, "days": days, "today": today, "form": form},
+        {
+            "board": board,
+            "groupings": selectors.GROUPINGS,
+            "group_by": group_by,
+            "group_label": selectors.GROUPINGS[group_by],
+            "ward": request.GET.get("ward", ""),
+            "unit": request.GET.get("unit", ""),
+            "days": days,
+            "today": today,
+            "form": form,
+        },
     )
 
 

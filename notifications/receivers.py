@@ -150,7 +150,8 @@ def transition_notices_batch(sender, *, cases, logs, actor, **kwargs) -> None:
                     "actor_name": (actor.get_full_name() or actor.username)
                     if actor
                     else "Hệ thống",
-                    "reason": logs[0].reason,
+                    # One reason for the batch, or each case's own (a failed vote's tally).
+                    "reason": logs[0].reason if len({log.reason for log in logs}) == 1 else "",
                     "at": logs[0].at,
                     "list_url": f"{site_url}{reverse('models_registry:initiative_list')}",
                 },

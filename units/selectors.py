@@ -1,6 +1,7 @@
 """Reads of the unit directory: a unit found by its name, however it is written."""
 
 import difflib
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
@@ -16,7 +17,12 @@ UNIT_AMBIGUOUS = "Tên đơn vị “{name}” trùng với nhiều đơn vị."
 UNIT_NEAREST = " Có phải là: {options}?"
 
 
-def unit_match(name: str, *, units: QuerySet[Unit] | None = None) -> Unit:
+def unit_match(
+    name: str,
+    *,
+    units: QuerySet[Unit] | Iterable[Unit] | None = None,
+    suggest_within: Collection[int] | None = None,
+) -> Unit:
     """The one unit called ``name``, however it is written.
 
     Diacritics, case, spacing and the usual abbreviations do not matter ("UBMTTQ P.
@@ -24,7 +30,8 @@ def unit_match(name: str, *, units: QuerySet[Unit] | None = None) -> Unit:
     merged or closed with a successor answers as its successor (the last of the chain
     among ``units``): a report written with a merged ward's name counts under the ward it
     joined. Raises ``WorkflowError`` naming the nearest units when there is no match or
-    several.
+    several; with ``suggest_within`` (unit ids), only units among those are named, so an
+    officer is never shown the names of units outside their scope.
     """
     key = fold_name(name)
     candidates = list(units if units is not None else Unit.objects.all())
@@ -46,13 +53,23 @@ def unit_match(name: str, *, units: QuerySet[Unit] | None = None) -> Unit:
     found = by_key.get(key, [])
     if len(found) == 1:
         return found[0]
+
+    def named(units_: Iterable[Unit]) -> list[Unit]:
+        if suggest_within is None:
+            return list(units_)
+        return [unit for unit in units_ if unit.pk in suggest_within]
+
     if found:
-        options = ", ".join(f"“{unit.name}”" for unit in found[:5])
-        raise WorkflowError(UNIT_AMBIGUOUS.format(name=name) + UNIT_NEAREST.format(options=options))
-    nearest = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.6)
+        message = UNIT_AMBIGUOUS.format(name=name)
+        if options := named(found)[:5]:
+            message += UNIT_NEAREST.format(options=", ".join(f"“{u.name}”" for u in options))
+        raise WorkflowError(message)
+    suggestable = {k: named(v) for k, v in by_key.items()}
+    keys = [k for k, v in suggestable.items() if v]
+    nearest = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
     message = UNIT_UNKNOWN.format(name=name)
     if nearest:
-        names = dict.fromkeys(unit.name for k in nearest for unit in by_key[k])
+        names = dict.fromkeys(unit.name for k in nearest for unit in suggestable[k])
         message += UNIT_NEAREST.format(options=", ".join(f"“{n}”" for n in names))
     raise WorkflowError(message)
 

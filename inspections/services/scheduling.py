@@ -145,9 +145,11 @@ def inspection_schedule(
     inspection (a case waiting for a re-inspection gets that pending one booked); the date
     is today or later; the team are inspectors and include the lead; all or nothing.
     A team member already booked that day, or a date outside a model's run, is a warning:
-    without ``confirm`` nothing is written and the warnings are returned. Each booking
-    queues its notice to the unit and the team in the same transaction. A blank place
-    defaults to the unit's name."""
+    without ``confirm`` nothing is written and the warnings are returned. A blank place
+    defaults to the unit's name. The booking does not change the cases' state (they stay
+    in progress), so it needs no transition. Its notices are queued in the same
+    transaction and grouped: ONE message per recipient (the unit, each team member)
+    listing the models booked (``notify.notify_scheduled_batch``)."""
     _require_secretariat(actor)
     today = today or timezone.localdate()
     team = list(dict.fromkeys(team or ()))
@@ -208,8 +210,9 @@ def inspection_schedule(
                     CASE_ALREADY_BOOKED.format(name=case.name, date=_d(planned_date))
                 ) from exc
             inspection.team.set(team)
-            notify.notify_scheduled(inspection)
             booked.append(inspection)
+        # One message per recipient for the whole booking, listing its models.
+        notify.notify_scheduled_batch(booked, team=team)
     return ScheduleResult(inspections=booked, warnings=warnings)
 
 

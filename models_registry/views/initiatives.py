@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from units.access import roles_of_user, sees_everything, units_for_officer
+from units.access import is_secretariat, roles_of_user, sees_everything, units_for_officer
 from workflow.errors import WorkflowError
 from workflow.lifecycle import TRANSITIONS, Role, State
 from workflow.services import transition_apply, transitions_available
@@ -68,6 +68,9 @@ def initiative_list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_create": is_officer,
+            # As ``import_allowed`` rules (docs/bieu-mau.md), without its query: officers
+            # import for their units, the Ban Dân vận records drafts for any unit.
+            "can_import": is_officer or is_secretariat(user),
         },
     )
 

@@ -57,12 +57,14 @@ def booked_round(world, team, count, *, done=False):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_to_inspect_page(client, world, team, size, django_assert_max_num_queries):
+@pytest.mark.parametrize("query", ["", "?group=unit", "?group=none&ward=thanh-pho"])
+def test_to_inspect_page(client, world, team, size, query, django_assert_max_num_queries):
     running_cases(world, size)
     client.force_login(world.secretariat)
-    with django_assert_max_num_queries(7):
-        response = client.get("/kiem-tra/can-kiem-tra/")
-    assert response.content.decode().count('name="cases"') == size
+    # The cases and the wards they sit in: one query each, grouped and filtered in Python.
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/kiem-tra/can-kiem-tra/{query}")
+    assert response.content.decode().count('name="cases"') == (0 if "ward" in query else size)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -455,3 +455,17 @@ def test_a_row_of_a_unit_whose_name_starts_with_tong_is_data_not_the_total_row(d
 
     assert [r.name for r in preview.rows] == ["Trước", "Mô hình của tổng đội"]
     assert where(preview.problems) == [(2, "Tên đơn vị đăng ký")]
+
+
+def test_an_unknown_unit_is_answered_with_units_of_the_officers_own_scope_only(d):
+    # "Tam Sơm" is nearest to Tam Sơn's units, which the Đông Ngàn officer may not see.
+    rows = [Row(name="Đơn vị lạ", unit="UBND phường Tam Sơm")]
+
+    (officers,) = plan(d.officer, d.campaign, form_xlsx(rows)).problems
+    (secretariats,) = plan(d.secretariat, d.campaign, form_xlsx(rows)).problems
+
+    assert officers.message.startswith("Không tìm thấy đơn vị “UBND phường Tam Sơm”")
+    assert "Tam Sơn" not in officers.message
+    suggested = officers.message.partition("Có phải là: ")[2]
+    assert all("Đông Ngàn" in name for name in suggested.split("”, “") if name)
+    assert "“UBND phường Tam Sơn”" in secretariats.message

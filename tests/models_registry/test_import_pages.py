@@ -107,6 +107,11 @@ def test_the_form_with_errors_shows_its_six_problems_and_cannot_be_confirmed(d, 
 
     assert job.status == ImportStatus.FAILED
     assert 'id="confirm"' not in page and "6 lỗi" in page
+    # Worded for what happens: nothing is saved; the table shows the rows that were read.
+    assert "Sẽ tạo mới" not in page and "Các dòng sẽ được lưu" not in page
+    assert "Không dòng nào, vì tệp còn lỗi" in page
+    assert "Các dòng đã đọc từ tệp (chưa lưu dòng nào)" in page
+    assert "Tạo bản nháp" not in page
     for row, column in [
         (1, "Tên mô hình công tác “DVK”"),
         (2, "Thời gian kết thúc"),
@@ -183,6 +188,15 @@ def test_the_list_page_offers_import_to_officers_and_export_with_the_current_fil
 
     assert f'href="{UPLOAD}"' in page
     assert f'href="{reverse("models_registry:export")}?campaign={d.campaign.pk}"' in page
+
+
+def test_the_secretariats_case_list_offers_import_too(d, client):
+    client.force_login(d.secretariat)
+
+    page = client.get(reverse("models_registry:initiative_list")).content.decode()
+
+    assert f'href="{UPLOAD}"' in page and 'id="import-link"' in page
+    assert client.get(UPLOAD).status_code == 200
 
 
 def form_with(rows: int, *, tag: object = "") -> bytes:

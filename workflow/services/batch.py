@@ -2,7 +2,7 @@
 transition applied to a list (book many, close many rounds)."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,6 +45,8 @@ def transitions_apply(
     actor,
     reason: str = "",
     payload: dict | None = None,
+    payloads: Mapping[int, dict] | None = None,
+    reasons: Mapping[int, str] | None = None,
     today: datetime.date | None = None,
 ) -> list[TransitionLog]:
     """Apply transition ``name`` to every case of ``cases`` on behalf of ``actor``: all
@@ -61,13 +63,20 @@ def transitions_apply(
     transition changed), and ``cases_transitioned`` is sent ONCE for the whole batch, so
     that receivers write their rows (grouped notifications, follow-up work) in the same
     transaction. Each case of ``cases`` is refreshed in place. Returns the log rows in
-    the order of ``cases``."""
+    the order of ``cases``.
+
+    ``payloads`` and ``reasons`` (by case id) give a case facts of its own (a committee's
+    round and tally, the reason its vote failed): merged over ``payload``, and in place
+    of ``reason``; the guards and the log see them as a single ``transition_apply``
+    would."""
     spec = TRANSITIONS.get(name)
     if spec is None:
         raise WorkflowError(UNKNOWN_TRANSITION)
     if not cases:
         return []
     payload = dict(payload or {})
+    payloads = payloads or {}
+    reasons = {pk: (text or "").strip() for pk, text in (reasons or {}).items()}
     reason = (reason or "").strip()
     today = today or timezone.localdate()
     model = type(cases[0])
@@ -92,10 +101,11 @@ def transitions_apply(
             if row.state != case.state:
                 _copy_row(row, into=case)
                 raise BatchConflict(CONFLICT.format(state=state_label(row.state)), case=case)
-            check = _check(row, spec, actor=actor, today=today, payload=payload)
+            case_payload = {**payload, **payloads.get(case.pk, {})}
+            check = _check(row, spec, actor=actor, today=today, payload=case_payload)
             if check.errors:
                 raise BatchRefused(*check.errors, case=case)
-            if spec.reason_required and not reason:
+            if spec.reason_required and not reasons.get(case.pk, reason):
                 raise BatchRefused(REASON_REQUIRED.format(label=spec.label), case=case)
             before[case.pk] = (check.role, _values(row))
 
@@ -104,7 +114,7 @@ def transitions_apply(
             row = locked_by_pk[case.pk]
             source = row.state
             # Each case its own copy: effects may record case-specific facts in it.
-            case_payload = dict(payload)
+            case_payload = {**payload, **payloads.get(case.pk, {})}
             getattr(row, spec.name)(case_payload, today=today)
             logs.append(
                 TransitionLog(
@@ -114,7 +124,7 @@ def transitions_apply(
                     target=row.state,
                     actor=actor,
                     actor_role=before[case.pk][0],
-                    reason=reason,
+                    reason=reasons.get(case.pk, reason),
                     payload=case_payload,
                 )
             )

@@ -89,7 +89,9 @@ def registration_import_plan(
             continue
         if row.unit_text not in resolved:
             try:
-                resolved[row.unit_text] = unit_match(row.unit_text, units=directory)
+                resolved[row.unit_text] = unit_match(
+                    row.unit_text, units=directory, suggest_within=scope
+                )
             except WorkflowError as error:
                 resolved[row.unit_text] = error
         found = resolved[row.unit_text]
