@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from documents import word
 from documents import xlsx as sheets
 from documents.issuer import issuer_get
+from models_registry.conditions import SUBMITTED
 from models_registry.filters import InitiativeFilter
 from models_registry.models import Field, RecognitionLevel, Subject
 from models_registry.selectors import initiative_list
@@ -79,7 +80,7 @@ def year_comparison(scope: Scope, *, actor) -> Table:
     cases = InitiativeFilter(
         params, queryset=initiative_list(actor=actor), today=scope.today, user=actor
     ).qs
-    sent = ~Q(state=State.DRAFT)
+    sent = SUBMITTED
     rows = {
         row["campaign__year"]: row
         for row in cases.order_by()
@@ -145,7 +146,7 @@ def year_comparison(scope: Scope, *, actor) -> Table:
 def _field_table(scope: Scope, *, actor) -> tuple[Table, dict[str, int]]:
     """The registration form's own count: each field split collective / individual (a
     model in several fields is counted in each, as on the form)."""
-    cases = scope.cases(actor=actor).exclude(state=State.DRAFT)
+    cases = scope.cases(actor=actor).filter(SUBMITTED)
     flags = {f"field_{f.value}": f for f in Field}
     agg = {}
     for flag, f in flags.items():
