@@ -365,12 +365,13 @@ def _dashboard_queries(client, user, django_assert_num_queries, expected):
         # session, user, memberships, unread count, campaigns (the scope's, which the
         # campaign filter takes too), levels, the tally's fold, all counts, the 6
         # overdue counts (one statement), medians, root units, their children, the
-        # units table, the years
-        ("secretariat", 14),
-        ("viewer", 14),
+        # units table, the years; and, the tally keeping no "ever sent", the cases
+        # withdrawn without ever being sent: their count, and per row of the units table
+        ("secretariat", 16),
+        ("viewer", 16),
         # as above but no root units (their unit comes with their memberships, and the
         # unit filter takes it); + the crumbs and the six numbers of what is due
-        ("officer_a", 15),
+        ("officer_a", 17),
         # session, user, memberships, unread count, campaigns, 2 counts (one
         # statement), visits, team
         ("inspector", 8),
