@@ -151,10 +151,14 @@ def _all_problems_at_their_fields(form: ProgressReportForm, initiative: Initiati
         percent_complete=data.get("percent_complete"),
         files=data.get("files", []),
     )
+    added = False
     for name, found in problems.items():
         if not form.has_error(name):
+            added = True
             for message in found:
                 form.add_error(name, ValidationError(message))
+    if added and "files" in problems:  # said at the top too: no file was kept either
+        form.add_error(None, ValidationError(NOTHING_SAVED))
     return form.is_valid()
 
 

@@ -156,7 +156,7 @@ def test_a_returned_draft_is_marked_at_the_top_with_the_reason_and_who_returned_
     assert badge < top < html.index('class="card actions-card"')
     card = html[top : html.index("</section>", top)]
     assert "Lý do: Bổ sung số liệu chỉ tiêu" in card
-    assert "Ban Dân vận" in card and "(Ban Dân vận (thường trực BCĐ))" in card
+    assert "<strong>Ban Dân vận</strong> · Ban Dân vận (thường trực BCĐ)" in card
     # Returned (today) after the deadline: its own period to send it again.
     assert response.context["submit"]["blockers"] == []
 
