@@ -197,3 +197,22 @@ def test_the_timeline_tells_the_whole_story(page, live_server, world):
     assert "Dời lịch kiểm tra" in timeline and "từ ngày 10/09/2023 sang ngày 20/09/2023" in timeline
     assert "Lý do: Trùng lịch họp của phường" in timeline
     shoot(page, "timeline-running")
+
+
+def test_a_case_form_keeps_what_was_typed_and_puts_a_cross_field_error_at_the_top(
+    page, live_server, world, open_campaign
+):
+    # A name the unit already used this year: refused by the service, for the whole form.
+    make_draft(world, name="Camera an ninh khu phố")
+    login(page, live_server, world.officer_a.username, PASSWORD)
+    page.goto(f"{live_server.url}/ho-so/tao-moi/")
+    page.select_option("#id_unit", label="Đảng ủy phường Đông Ngàn")
+    page.fill("#id_name", "Camera an ninh khu phố")
+    page.fill("#id_goals", "Lắp 20 camera")
+    page.check("#id_field_defence_security")
+    page.click("text=Lưu bản nháp")
+    page.wait_for_selector("text=đã có mô hình “Camera an ninh khu phố” trong kế hoạch năm 2023")
+    assert page.input_value("#id_name") == "Camera an ninh khu phố"
+    assert page.input_value("#id_goals") == "Lắp 20 camera"
+    assert page.is_checked("#id_field_defence_security")
+    assert Initiative.objects.count() == 1
