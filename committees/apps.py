@@ -21,6 +21,11 @@ class CommitteesConfig(AppConfig):
         workflow_guards.register("upgrade", services.upgrade_guard)
         attention_register(Attention.VOTE_AWAITED, case_selectors.vote_awaited)
         case_panel_register("committees/_case_panel.html", order=20)
+        from models_registry.timeline import timeline_source_register
+
+        from .timeline import committee_timeline
+
+        timeline_source_register("committees", committee_timeline)
         # A committee member reaches the cases of the committees they sit on now.
         access.case_rule_register(
             Role.COMMITTEE, scope=selectors.committee_case_scope, holds=selectors.committee_holds

@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 
-from models_registry.conditions import Attention, Stage, attention_filter
+from models_registry.conditions import (
+    NEVER_SUBMITTED,
+    SUBMITTED,
+    Attention,
+    Stage,
+    attention_filter,
+)
 from models_registry.filters import OWN_UNIT, InitiativeFilter
 from models_registry.models import FIELD_FLAGS, Campaign, Field, RecognitionLevel, Subject
 from models_registry.selectors import initiative_list
@@ -204,7 +210,7 @@ def _sums(
 def _count_filters(levels: list[RecognitionLevel]) -> dict[str, Q | None]:
     filters: dict[str, Q | None] = {
         "total": None,
-        "submitted": ~Q(state=State.DRAFT),
+        "submitted": SUBMITTED,
         **{f"state:{s.value}": Q(state=s) for s in State},
         **{f"field:{f.value}": Q(**{flag: True}) for flag, f in FIELD_FLAGS.items()},
         **{f"subject:{s.value}": Q(subject=s) for s in Subject},
@@ -227,16 +233,21 @@ def counts(
     the states of the cases' as-of day (``dashboards.asof``)."""
     filters = _count_filters(levels)
     if tally is not None:
-        return _sums(filters, tally)[0]
+        # The tally keeps no "ever sent": every case out of draft, less the few withdrawn
+        # straight from a draft before issue 14 (counted over the cases: one query).
+        found = _sums({**filters, "submitted": OUT_OF_DRAFT}, tally)[0]
+        found["submitted"] -= cases.filter(NEVER_SUBMITTED).count()
+        return found
     if then:
         filters = {key: then_q(q) for key, q in filters.items()}
     agg = {key: Count("*") if q is None else Count("pk", filter=q) for key, q in filters.items()}
     return cases.aggregate(**agg)
 
 
+OUT_OF_DRAFT = ~Q(state=State.DRAFT)
 ROW_FILTERS: dict[str, Q | None] = {
     "total": None,
-    "submitted": ~Q(state=State.DRAFT),
+    "submitted": SUBMITTED,
     "drafts": Q(state=State.DRAFT),
     "collective": Q(subject=Subject.COLLECTIVE),
     "individual": Q(subject=Subject.INDIVIDUAL),
@@ -292,9 +303,9 @@ def _tally_under(
     text) in one GROUP BY; with ``parent``, its own cases ("own") are its subtree less
     its children's subtrees (``units`` are all its children)."""
     ids = [unit.pk for unit in units] + ([parent.pk] if parent is not None else [])
+    filters = {**ROW_FILTERS, "submitted": OUT_OF_DRAFT}  # corrected by the caller
     grouped = {
-        str(row.pop("unit")): row
-        for row in _sums(ROW_FILTERS, tally.filter(unit__in=ids), by=["unit"])
+        str(row.pop("unit")): row for row in _sums(filters, tally.filter(unit__in=ids), by=["unit"])
     }
     whole = grouped.pop(str(parent.pk), None) if parent is not None else None
     if whole is not None:
@@ -302,6 +313,17 @@ def _tally_under(
         if own["total"]:
             grouped["own"] = own
     return grouped
+
+
+def _less_never_submitted(
+    grouped: dict[str, dict], cases: QuerySet, *, prefix: str, own_pk: int | None
+) -> None:
+    """Take the cases withdrawn without ever being sent (``NEVER_SUBMITTED``, which the
+    tally cannot tell) off the tally's "submitted" of each row: one GROUP BY over them."""
+    never = _counts_under(cases.filter(NEVER_SUBMITTED), prefix=prefix, own_pk=own_pk)
+    for key, row in never.items():
+        if key in grouped:
+            grouped[key]["submitted"] -= row["total"]
 
 
 def _counts_of_units(cases: QuerySet, units: list[Unit], *, then: bool = False) -> dict[str, dict]:
@@ -341,12 +363,14 @@ def unit_table(
         own_pk = parent.pk
         if tally is not None:
             grouped = _tally_under(tally, parent=parent, units=units)
+            _less_never_submitted(grouped, cases, prefix=parent.path, own_pk=own_pk)
         else:
             grouped = _counts_under(cases, prefix=parent.path, own_pk=own_pk, then=then)
     elif sees_everything(actor):
         units = roots
         if tally is not None:
             grouped = _tally_under(tally, parent=None, units=units)
+            _less_never_submitted(grouped, cases, prefix="/", own_pk=None)
         else:
             grouped = _counts_under(cases, prefix="/", own_pk=None, then=then)
     else:

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from documents import word
 from documents import xlsx as sheets
 from documents.issuer import issuer_get
+from models_registry.conditions import SUBMITTED
 from models_registry.filters import InitiativeFilter
 from models_registry.models import Field, ProgressKind, ProgressReport, RecognitionLevel, Subject
 from models_registry.selectors import initiative_list
@@ -115,7 +116,7 @@ def year_comparison(scope: Scope, *, actor) -> Table:
     ).qs.order_by()
     if scope.as_of is not None:
         cases = cases_as_of(cases, day=scope.as_of)
-    sent = ~Q(state=State.DRAFT)
+    sent = SUBMITTED
     filters = {
         "submitted": sent,
         "collective": sent & Q(subject=Subject.COLLECTIVE),
@@ -186,7 +187,7 @@ def _q(scope: Scope, q: Q) -> Q:
 def _field_table(scope: Scope, *, actor) -> tuple[Table, dict[str, int]]:
     """The registration form's own count: each field split collective / individual (a
     model in several fields is counted in each, as on the form)."""
-    cases = scope.cases(actor=actor).exclude(_q(scope, Q(state=State.DRAFT)))
+    cases = scope.cases(actor=actor).filter(_q(scope, SUBMITTED))
     flags = {f"field_{f.value}": f for f in Field}
     agg = {}
     for flag, f in flags.items():

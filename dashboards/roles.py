@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from models_registry.conditions import Attention
-from models_registry.selectors import initiative_list
+from models_registry.selectors import initiative_list, returned_drafts
 from workflow.lifecycle import State
 
 from .figures import Number, count_each, narrowed
@@ -33,6 +33,11 @@ class KeyDate:
 class OfficerTodo:
     numbers: list[Number]
     dates: list[KeyDate]
+    # The returned drafts, with the return (reason, who, when): what to fix, at a glance.
+    returned: list = field(default_factory=list)
+
+
+RETURNED_ROWS = 10
 
 
 TODO = (
@@ -93,7 +98,10 @@ def officer_todo(
         ):
             if day is not None:
                 dates.append(KeyDate(label, day, (day - scope.today).days))
-    return OfficerTodo(numbers=numbers, dates=dates)
+    returned = []
+    if found[Attention.RETURNED.value]:
+        returned = returned_drafts(cases, today=scope.today, limit=RETURNED_ROWS)
+    return OfficerTodo(numbers=numbers, dates=dates, returned=returned)
 
 
 @dataclass

@@ -10,6 +10,7 @@ class InspectionsConfig(AppConfig):
 
         from models_registry.conditions import Attention, attention_register
         from models_registry.panels import case_panel_register
+        from models_registry.timeline import timeline_source_register
         from units import access
         from workflow import guards as workflow_guards
         from workflow.lifecycle import Role
@@ -20,6 +21,9 @@ class InspectionsConfig(AppConfig):
         workflow_guards.register("record_inspection", guards.record_inspection_guard)
         workflow_guards.register("request_reinspection", guards.request_reinspection_guard)
         case_panel_register("inspections/_case_panel.html", order=10)
+        from .timeline import inspection_timeline
+
+        timeline_source_register("inspections", inspection_timeline)
         attention_register(Attention.VISIT_UPCOMING, partial(selectors.visit_booked, upcoming=True))
         attention_register(Attention.VISIT_MISSED, partial(selectors.visit_booked, upcoming=False))
         # An inspector reaches the cases of the inspections they are on the team of.

@@ -26,6 +26,14 @@ from workflow.models import TransitionLog
 UPCOMING_DAYS = 30
 
 
+# Withdrawn straight from a draft, before withdrawal was limited to registered cases
+# (issue 14): such a case was never sent, whatever its state says.
+NEVER_SUBMITTED = Q(state=State.WITHDRAWN, registered_at__isnull=True)
+# What every "submitted" count means (the list's filter, the dashboard, the reports): sent
+# at least once and not back with the unit as a draft.
+SUBMITTED = ~Q(state=State.DRAFT) & ~NEVER_SUBMITTED
+
+
 class Stage(models.TextChoices):
     """How far a case got, whatever its state is now."""
 
@@ -63,7 +71,7 @@ def attention_register(attention: str, predicate: Callable[..., QuerySet[Initiat
 
 def stage_filter(qs: QuerySet[Initiative], stage: str) -> QuerySet[Initiative]:
     if stage == Stage.SUBMITTED:
-        return qs.exclude(state=State.DRAFT)
+        return qs.filter(SUBMITTED)
     if stage == Stage.INSPECTED:
         # Stamped by every "record_inspection" (the log's time; see WorkflowCase).
         return qs.filter(inspected_at__isnull=False)

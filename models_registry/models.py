@@ -429,13 +429,19 @@ class Initiative(WorkflowCase):
         return self._late_submission_allowed(today)
 
     def _late_submission_allowed(self, today: datetime.date) -> bool:
-        ancestors = [int(pk) for pk in self.unit.path.strip("/").split("/") if pk]
-        return DeadlineExtension.objects.filter(
-            campaign_id=self.campaign_id,
-            unit_id__in=ancestors,
-            until__gte=today,
-            revoked_at__isnull=True,
-        ).exists()
+        # Remembered on this instance for the day: a case page asks it twice (the
+        # actions offered, then the submit button's reasons). ``transition_apply`` reads
+        # a fresh row under its lock, so a decision never rests on a remembered answer.
+        known = self.__dict__.setdefault("_late_allowed", {})
+        if today not in known:
+            ancestors = [int(pk) for pk in self.unit.path.strip("/").split("/") if pk]
+            known[today] = DeadlineExtension.objects.filter(
+                campaign_id=self.campaign_id,
+                unit_id__in=ancestors,
+                until__gte=today,
+                revoked_at__isnull=True,
+            ).exists()
+        return known[today]
 
 
 class ProgressKind(models.TextChoices):

@@ -10,7 +10,9 @@ from units.access import case_visibility, units_for_officer
 from units.models import Unit
 from units.text import fold
 from workflow.lifecycle import State
+from workflow.models import TransitionLog
 
+from .conditions import Attention, attention_filter
 from .models import FIELD_FLAGS, Campaign, CampaignStatus, Initiative, ProgressReport
 
 
@@ -34,6 +36,24 @@ LIST_ROW_FIELDS = (
 def initiative_rows(cases: QuerySet[Initiative]) -> QuerySet[Initiative]:
     """``cases`` (from ``initiative_list``) reading only what a list row shows."""
     return cases.only(*LIST_ROW_FIELDS)
+
+
+def returned_drafts(
+    cases: QuerySet[Initiative], *, today, limit: int
+) -> list[tuple[Initiative, TransitionLog]]:
+    """The returned drafts among ``cases`` (the list's "Bị trả lại" filter), most
+    recently returned first, each with the return that sent it back (its reason, who,
+    when): two queries, whatever ``limit``."""
+    last = TransitionLog.objects.filter(
+        case=OuterRef("pk"), transition="return_for_revision"
+    ).order_by("-at", "-id")
+    rows = list(
+        attention_filter(cases, Attention.RETURNED, today=today)
+        .annotate(last_return=Subquery(last.values("pk")[:1]))
+        .order_by("-last_return")[:limit]
+    )
+    logs = TransitionLog.objects.select_related("actor").in_bulk([r.last_return for r in rows])
+    return [(row, logs[row.last_return]) for row in rows]
 
 
 def initiative_get(*, actor, pk: int) -> Initiative:

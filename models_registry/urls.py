@@ -14,6 +14,7 @@ urlpatterns = [
         initiatives.initiative_transition_view,
         name="initiative_transition",
     ),
+    path("<int:pk>/xoa-ban-nhap/", initiatives.initiative_discard_view, name="initiative_discard"),
     path("<int:pk>/tien-do/", progress.progress_report_create_view, name="progress_report_create"),
     path(
         "<int:pk>/tien-do/tep/<int:attachment_pk>/",

@@ -129,7 +129,10 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         TransitionSpec(
             "withdraw",
             "Rút đăng ký",
-            (S.DRAFT, S.REGISTERED, S.IN_PROGRESS),
+            # Only what was registered: a draft never sent is discarded instead
+            # (``models_registry.services.initiatives.initiative_discard``), so that a
+            # withdrawn case always counts as one that had been submitted.
+            (S.REGISTERED, S.IN_PROGRESS),
             S.WITHDRAWN,
             frozenset({R.UNIT_OFFICER}),
             reason_required=True,

@@ -16,21 +16,47 @@ from workflow.errors import WorkflowError
 
 from ..forms import CloseForm, VoteForm
 from ..selectors import committee_get
-from ..services import rounds_close, vote_cast
+from ..services import (
+    DATE_REQUIRED,
+    NUMBER_REQUIRED,
+    NUMBER_TAKEN,
+    rounds_close,
+    vote_cast,
+)
+from .pages import chair_page
 
 VOTE_RECORDED = "Đã ghi nhận phiếu {choice} của đồng chí đối với hồ sơ “{case}”."
 CLOSED = "Đã kết thúc biểu quyết {count} hồ sơ: {awarded} được công nhận, {others} không."
 DECISION = " Quyết định số {number} ngày {date}."
+
+
+def _field_of(message: str) -> str | None:
+    """The field of the close form a refusal of ``rounds_close`` is about (None: the
+    whole form's, shown at its top)."""
+    if message == NUMBER_REQUIRED or message.startswith(NUMBER_TAKEN.split("“")[0]):
+        return "decision_number"
+    if message == DATE_REQUIRED:
+        return "decision_date"
+    return None
+
+
 BAD_REQUEST = "Yêu cầu không hợp lệ. Vui lòng tải lại trang."
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+def _back(request: HttpRequest, fallback: str, *, anchor: str = "") -> HttpResponse:
+    """To ``next`` (a page of this site), else ``fallback``; at ``anchor`` when given
+    (the review page returns to the case just voted on, not to its top)."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if not (
+        target
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
-        return redirect(target)
-    return redirect(fallback)
+        target = fallback
+    if anchor and "#" not in target:
+        target = f"{target}#{anchor}"
+    return redirect(target)
 
 
 def _messages(request: HttpRequest, error: WorkflowError) -> None:
@@ -50,7 +76,7 @@ def vote_cast_view(request: HttpRequest, committee_pk: int, case_pk: int) -> Htt
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
-        return _back(request, case.get_absolute_url())
+        return _back(request, case.get_absolute_url(), anchor=f"case-{case.pk}")
     try:
         vote_cast(
             actor=request.user,
@@ -64,20 +90,19 @@ def vote_cast_view(request: HttpRequest, committee_pk: int, case_pk: int) -> Htt
     else:
         choice = "tán thành" if form.in_favour else "không tán thành"
         messages.success(request, VOTE_RECORDED.format(choice=choice, case=case))
-    return _back(request, case.get_absolute_url())
+    return _back(request, case.get_absolute_url(), anchor=f"case-{case.pk}")
 
 
 @login_required
 @require_POST
 def rounds_close_view(request: HttpRequest, committee_pk: int) -> HttpResponse:
-    committee = committee_get(actor=request.user, pk=committee_pk)
+    # The campaign's year is on the chair's page, shown again when the close is refused.
+    committee = committee_get(actor=request.user, pk=committee_pk, related=("level__campaign",))
     form = CloseForm(request.POST)
     fallback = reverse("home")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return _back(request, fallback)
+        # Every error at once, at its field; the ticks and what was typed stay.
+        return chair_page(request, committee, form)
     data = form.cleaned_data
     try:
         result = rounds_close(
@@ -89,8 +114,9 @@ def rounds_close_view(request: HttpRequest, committee_pk: int) -> HttpResponse:
             reason=data["reason"],
         )
     except WorkflowError as error:
-        _messages(request, error)
-        return _back(request, fallback)
+        for message in error.messages:
+            form.add_error(_field_of(message), message)
+        return chair_page(request, committee, form)
     text = CLOSED.format(
         count=len(result.rounds), awarded=len(result.awarded), others=len(result.not_awarded)
     )

@@ -134,6 +134,16 @@ def committee_chair_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair's page: every open round with its tally against the rule and the votes,
     to close one or many under one decision number and date."""
     committee = _committee(request, pk)
+    form = CloseForm(
+        initial={"decision_date": timezone.localdate(), "next": request.get_full_path()}
+    )
+    return chair_page(request, committee, form)
+
+
+def chair_page(request: HttpRequest, committee: Committee, form: CloseForm) -> HttpResponse:
+    """The chair's page with ``form``: empty, or as the chair filled it when the close
+    was refused (their ticks, the decision's number and date kept, each error shown).
+    Only the chair's: anyone else is sent to the review page."""
     if committee.chair_id != request.user.pk:
         messages.error(request, ONLY_CHAIR)
         return redirect("committees:review", pk=committee.pk)
@@ -144,9 +154,7 @@ def committee_chair_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for round_ in rounds:
         round_.tally = round_tally_of(round_, members=committee.member_total)
-    form = CloseForm(
-        initial={"decision_date": timezone.localdate(), "next": request.get_full_path()}
-    )
+    chosen = set(form.data.getlist("rounds")) if form.is_bound else set()
     return render(
         request,
         "committees/committee_chair.html",
@@ -154,6 +162,7 @@ def committee_chair_view(request: HttpRequest, pk: int) -> HttpResponse:
             "committee": committee,
             "rounds": rounds,
             "form": form,
+            "chosen": chosen,
             "decisions": decisions_of(committee=committee),
         },
     )

@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
@@ -31,6 +32,12 @@ REASON_REQUIRED = "Vui lòng ghi rõ lý do gia hạn."
 EXTENSION_CAMPAIGN_CLOSED = "Kế hoạch năm {year} đã đóng: không gia hạn được nữa."
 EXTENSION_NOT_AFTER_DEADLINE = "Ngày được nộp đến phải sau hạn đăng ký ({deadline})."
 EXTENSION_ALREADY_REVOKED = "Gia hạn này đã được thu hồi trước đó."
+DISCARD_NOT_OFFICER = "Chỉ cán bộ của đơn vị đăng ký mới được xoá bản nháp này."
+DISCARD_NOT_DRAFT = "Chỉ xoá được bản nháp; hồ sơ đang ở trạng thái “{state}”."
+DISCARD_WAS_SUBMITTED = (
+    "Hồ sơ đã từng được gửi đăng ký nên không xoá được; "
+    "hãy sửa và gửi lại, hoặc rút đăng ký sau khi gửi."
+)
 
 EDITABLE_FIELDS = (
     "unit",
@@ -359,3 +366,48 @@ def deadline_extension_revoke(
             reason=reason.strip(),
         )
     return locked
+
+
+def initiative_discard_blockers(*, actor, initiative: Initiative) -> list[str]:
+    """Why ``actor`` may not discard ``initiative`` (empty: they may). The case page
+    lists these beside a disabled "Xoá bản nháp"; ``initiative_discard`` refuses with them."""
+    if Role.UNIT_OFFICER not in initiative.roles_of(actor):
+        return [DISCARD_NOT_OFFICER]
+    if initiative.state != State.DRAFT:
+        return [DISCARD_NOT_DRAFT.format(state=initiative.get_state_display())]
+    # Stamped by every submission (and, for older ones, from the log by migration 0004).
+    if initiative.registered_at is not None:
+        return [DISCARD_WAS_SUBMITTED]
+    return []
+
+
+def initiative_discard(*, actor, initiative: Initiative) -> None:
+    """Delete a draft that was never submitted, on behalf of an officer of its unit.
+
+    Guarantees: the row is locked and re-read, so a draft submitted meanwhile is refused
+    (never deleted); anything ever submitted — a registration stamp, or a row that
+    protects the case (a log row, an inspection, a vote) — is refused: its history
+    stays. A never-submitted draft has no log, inspection, vote or progress report to
+    lose. One administration log row (``initiative.discard``) keeps
+    who deleted which draft of which unit, so a vanished draft can be explained."""
+    with transaction.atomic():
+        locked = (
+            Initiative.objects.select_for_update(of=("self",))
+            .select_related("unit", "campaign")
+            .filter(pk=initiative.pk)
+            .first()
+        )
+        if locked is None:
+            raise WorkflowError(CHANGED_MEANWHILE)
+        if errors := initiative_discard_blockers(actor=actor, initiative=locked):
+            raise WorkflowError(*errors)
+        audit.record(
+            actor=actor,
+            action="initiative.discard",
+            target=locked,
+            before=audit.snapshot(locked, ("name", "unit", "campaign")),
+        )
+        try:
+            locked.delete()
+        except ProtectedError as exc:  # a log row or another app's record: it has history
+            raise WorkflowError(DISCARD_WAS_SUBMITTED) from exc

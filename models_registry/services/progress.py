@@ -273,26 +273,90 @@ def _validate_report(
     report_date: datetime.date | None,
     achievements: str,
     percent_complete,
-) -> list[str]:
-    errors = []
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
     if kind not in ProgressKind.values:
-        errors.append(KIND_UNKNOWN)
+        errors.setdefault("kind", []).append(KIND_UNKNOWN)
     today = timezone.localdate()
     if report_date is None:
-        errors.append(DATE_MISSING)
+        errors.setdefault("report_date", []).append(DATE_MISSING)
     elif report_date > today:
-        errors.append(DATE_IN_FUTURE.format(today=today.strftime("%d/%m/%Y")))
+        errors.setdefault("report_date", []).append(
+            DATE_IN_FUTURE.format(today=today.strftime("%d/%m/%Y"))
+        )
     elif initiative.start_date and report_date < initiative.start_date:
-        errors.append(DATE_BEFORE_START.format(start=initiative.start_date.strftime("%d/%m/%Y")))
+        errors.setdefault("report_date", []).append(
+            DATE_BEFORE_START.format(start=initiative.start_date.strftime("%d/%m/%Y"))
+        )
     if not (achievements or "").strip():
-        errors.append(ACHIEVEMENTS_MISSING)
+        errors.setdefault("achievements", []).append(ACHIEVEMENTS_MISSING)
     if (
         isinstance(percent_complete, bool)
         or not isinstance(percent_complete, int)
         or not 0 <= percent_complete <= 100
     ):
-        errors.append(PERCENT_INVALID)
+        errors.setdefault("percent_complete", []).append(PERCENT_INVALID)
     return errors
+
+
+def _check_report(
+    initiative: Initiative, *, kind, report_date, achievements, percent_complete, files
+) -> tuple[dict[str, list[str]], list]:
+    """Every problem of a report by the field it is about, and the files that passed
+    with their kinds."""
+    problems = _validate_report(
+        initiative,
+        kind=kind,
+        report_date=report_date,
+        achievements=achievements,
+        percent_complete=percent_complete,
+    )
+    files = [f for f in files if f is not None]
+    checked = []
+    file_problems = []
+    if len(files) > max_files():
+        file_problems.append(TOO_MANY_FILES.format(limit=max_files(), count=len(files)))
+    else:
+        for file in files:
+            file_kind, problem = attachment_check(file)
+            if problem:
+                file_problems.append(problem)
+            else:
+                checked.append((file, file_kind))
+    pixels = sum(_pixels(file) for file, kind in checked if kind in (JPEG, PNG))
+    if pixels > settings.DVK_UPLOAD_MAX_PIXELS_PER_REQUEST:
+        file_problems.append(
+            PIXELS_TOO_MANY.format(
+                total=pixels // 1_000_000,
+                limit=settings.DVK_UPLOAD_MAX_PIXELS_PER_REQUEST // 1_000_000,
+            )
+        )
+    if file_problems:
+        problems["files"] = file_problems
+    return problems, checked
+
+
+def progress_report_problems(
+    *,
+    initiative: Initiative,
+    kind: str,
+    report_date: datetime.date | None,
+    achievements: str,
+    percent_complete,
+    files: Sequence[UploadedFile] = (),
+) -> dict[str, list[str]]:
+    """What ``progress_report_create`` would refuse in these values, by the field each
+    problem is about: the form shows them all at once, at their fields, even those of a
+    form that is not yet valid (no second round of errors once the first are fixed)."""
+    problems, _ = _check_report(
+        initiative,
+        kind=kind,
+        report_date=report_date,
+        achievements=achievements,
+        percent_complete=percent_complete,
+        files=files,
+    )
+    return problems
 
 
 def progress_report_create(
@@ -319,35 +383,16 @@ def progress_report_create(
         raise WorkflowError(NOT_OFFICER)
     if initiative.state != State.IN_PROGRESS:
         raise WorkflowError(NOT_RUNNING.format(state=initiative.get_state_display()))
-    files = [f for f in files if f is not None]
-    errors = _validate_report(
+    problems, checked = _check_report(
         initiative,
         kind=kind,
         report_date=report_date,
         achievements=achievements,
         percent_complete=percent_complete,
+        files=files,
     )
-    if len(files) > max_files():
-        errors.append(TOO_MANY_FILES.format(limit=max_files(), count=len(files)))
-        checked = []
-    else:
-        checked = []
-        for file in files:
-            file_kind, problem = attachment_check(file)
-            if problem:
-                errors.append(problem)
-            else:
-                checked.append((file, file_kind))
-    pixels = sum(_pixels(file) for file, kind in checked if kind in (JPEG, PNG))
-    if pixels > settings.DVK_UPLOAD_MAX_PIXELS_PER_REQUEST:
-        errors.append(
-            PIXELS_TOO_MANY.format(
-                total=pixels // 1_000_000,
-                limit=settings.DVK_UPLOAD_MAX_PIXELS_PER_REQUEST // 1_000_000,
-            )
-        )
-    if errors:
-        raise WorkflowError(*errors)
+    if problems:
+        raise WorkflowError(*(message for messages in problems.values() for message in messages))
 
     stored: list[ProgressAttachment] = []
     try:

@@ -15,13 +15,19 @@ from django.views.decorators.http import require_POST
 from units.access import is_secretariat, roles_of_user, sees_everything, units_for_officer
 from workflow.errors import WorkflowError
 from workflow.lifecycle import TRANSITIONS, Role, State
-from workflow.services import transition_apply, transitions_available
+from workflow.services import transition_apply, transition_blockers, transitions_available
 
 from ..filters import InitiativeFilter
 from ..forms import InitiativeForm, TransitionForm
 from ..models import Campaign, CampaignStatus
 from ..selectors import initiative_get, initiative_list, initiative_rows
-from ..services.initiatives import initiative_create, initiative_update
+from ..services.initiatives import (
+    initiative_create,
+    initiative_discard,
+    initiative_discard_blockers,
+    initiative_update,
+)
+from ..timeline import case_timeline
 
 DONE = {
     "submit": "Đã gửi đăng ký.",
@@ -31,6 +37,7 @@ DONE = {
 }
 SAVED = "Đã lưu bản nháp."
 CREATED = "Đã tạo bản nháp. Kiểm tra lại rồi bấm “Gửi đăng ký” khi sẵn sàng."
+DISCARDED = "Đã xoá bản nháp “{name}”."
 FIX_BELOW = "Chưa lưu được: vui lòng sửa các lỗi bên dưới."
 ONLY_DRAFTS_BY_UNIT = "Chỉ cán bộ đơn vị đăng ký mới sửa được hồ sơ, và chỉ khi hồ sơ là bản nháp."
 
@@ -77,19 +84,33 @@ def initiative_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def initiative_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = initiative_get(actor=request.user, pk=pk)
-    logs = initiative.transition_logs.select_related("actor").order_by("at", "id")
-    actions = transitions_available(case=initiative, actor=request.user)
-    can_edit = _can_edit(initiative, request.user)
+    user = request.user
+    initiative = initiative_get(actor=user, pk=pk)
+    timeline = case_timeline(case=initiative, actor=user)
+    actions = transitions_available(case=initiative, actor=user)
+    can_edit = _can_edit(initiative, user)
     today = timezone.localdate()
     campaign = initiative.campaign
+    submit = discard = None
+    if initiative.state == State.DRAFT:
+        # Shown even when it cannot be taken, with the service's own reasons.
+        submit = {
+            "spec": TRANSITIONS["submit"],
+            "blockers": transition_blockers(case=initiative, name="submit", actor=user),
+        }
+        actions = [action for action in actions if action.name != "submit"]
+        if timeline.returned is None:
+            discard = {"blockers": initiative_discard_blockers(actor=user, initiative=initiative)}
     return render(
         request,
         "models_registry/initiative_detail.html",
         {
             "initiative": initiative,
-            "logs": logs,
+            "timeline": timeline,
+            "returned": timeline.returned,
             "actions": actions,
+            "submit": submit,
+            "discard": discard,
             "can_edit": can_edit,
             # What a return now would allow the unit (shown on the return form).
             "past_deadline": today > campaign.registration_deadline,
@@ -184,3 +205,17 @@ def initiative_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, DONE.get(name, f"Đã thực hiện “{TRANSITIONS[name].label}”."))
     return redirect(initiative)
+
+
+@login_required
+@require_POST
+def initiative_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = initiative_get(actor=request.user, pk=pk)
+    try:
+        initiative_discard(actor=request.user, initiative=initiative)
+    except WorkflowError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(initiative)
+    messages.success(request, DISCARDED.format(name=initiative.name))
+    return redirect("models_registry:initiative_list")

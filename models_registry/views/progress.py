@@ -34,6 +34,7 @@ from ..services.progress import (
     max_file_bytes,
     max_files,
     progress_report_create,
+    progress_report_problems,
     size_display,
 )
 
@@ -108,7 +109,7 @@ def _progress_report_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, CANNOT_REPORT)
         return redirect(initiative)
     form = ProgressReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _all_problems_at_their_fields(form, initiative):
         data = form.cleaned_data
         try:
             progress_report_create(
@@ -134,6 +135,31 @@ def _progress_report_create(request: HttpRequest, pk: int) -> HttpResponse:
         "models_registry/progress_form.html",
         {"initiative": initiative, "form": form, **upload_limits()},
     )
+
+
+def _all_problems_at_their_fields(form: ProgressReportForm, initiative: Initiative) -> bool:
+    """Validate ``form`` and, in the same round, ask the service what it would refuse in
+    the values the form could read: every problem shows at once, at its field (one the
+    form already faulted keeps the form's message). Whether none was found."""
+    form.is_valid()
+    data = form.cleaned_data
+    problems = progress_report_problems(
+        initiative=initiative,
+        kind=data.get("kind", ""),
+        report_date=data.get("report_date"),
+        achievements=data.get("achievements", ""),
+        percent_complete=data.get("percent_complete"),
+        files=data.get("files", []),
+    )
+    added = False
+    for name, found in problems.items():
+        if not form.has_error(name):
+            added = True
+            for message in found:
+                form.add_error(name, ValidationError(message))
+    if added and "files" in problems:  # said at the top too: no file was kept either
+        form.add_error(None, ValidationError(NOTHING_SAVED))
+    return form.is_valid()
 
 
 @login_required

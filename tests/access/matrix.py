@@ -189,6 +189,25 @@ MATRIX: dict[str, Row] = {
             "city_officer": ("405", ("refused", "404")),
         },
     ),
+    # POST deletes a never-submitted draft of the officer's unit (the first case they see
+    # may or may not be one); refused for anything else and for everyone else.
+    "models_registry:initiative_discard": Row(
+        objects.case,
+        ("pk",),
+        {
+            "anonymous": ("login", "login"),
+            "admin": ("405", ("refused", "404")),
+            "secretariat": ("405", ("refused", "404")),
+            "inspector": ("405", ("refused", "404")),
+            "inspector2": ("405", ("refused", "404")),
+            "chair": ("405", ("refused", "404")),
+            "member": ("405", ("refused", "404")),
+            "viewer": ("405", ("refused", "404")),
+            "ward_officer": ("405", ("ok|refused", "404")),
+            "ward_officer_b": ("405", ("ok|refused", "404")),
+            "city_officer": ("405", ("ok|refused", "404")),
+        },
+    ),
     "models_registry:progress_report_create": Row(
         objects.case,
         ("pk",),

@@ -114,7 +114,9 @@ class TestReviewAndVote:
         review = reverse("committees:review", args=[committee.pk])
         url = reverse("workflow:vote_cast", args=[committee.pk, inspected.pk])
         response = client.post(url, {"choice": "for", "comment": "Rất hiệu quả", "next": review})
-        assert response.status_code == 302 and response["Location"] == review
+        # Back to the case voted on, not to the top of the page (issue 14).
+        assert response.status_code == 302
+        assert response["Location"] == f"{review}#case-{inspected.pk}"
         page = client.get(review).content.decode()
         assert "Đã ghi nhận phiếu tán thành" in page
         assert "Đồng chí đã biểu quyết <strong>tán thành</strong>" in page
@@ -126,7 +128,7 @@ class TestReviewAndVote:
         client.force_login(world.members[0])
         url = reverse("workflow:vote_cast", args=[committee.pk, inspected.pk])
         response = client.post(url, {"choice": "for", "next": "https://evil.example/"})
-        assert response["Location"] == inspected.get_absolute_url()
+        assert response["Location"] == f"{inspected.get_absolute_url()}#case-{inspected.pk}"
 
     def test_a_vote_without_a_choice_is_refused_in_words(self, client, world, committee, inspected):
         client.force_login(world.members[0])
@@ -163,6 +165,28 @@ class TestTheChairCloses:
         assert "Quyết định số 125-QĐ/BCĐ ngày 15/10/2023" in content
         decision = RecognitionDecision.objects.get()
         assert decision.rounds.count() == 2
+
+    def test_a_refused_close_keeps_the_ticks_and_the_number_and_says_why_at_the_field(
+        self, client, world, committee, inspected
+    ):
+        other = make_inspected(world, name="Camera an ninh khu phố")
+        for case in (inspected, other):
+            votes(committee, case, dict.fromkeys([world.chair, *world.members], True))
+        first, second = VoteRound.objects.order_by("pk").values_list("pk", flat=True)
+        client.force_login(world.chair)
+        # A number but no date: the service refuses, and says so at the date.
+        response = client.post(
+            reverse("workflow:rounds_close", args=[committee.pk]),
+            {"rounds": [second], "decision_number": "125-QĐ/BCĐ", "decision_date": ""},
+        )
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.errors == {"decision_date": ["Vui lòng nhập ngày ký quyết định công nhận."]}
+        page = response.content.decode()
+        assert f'value="{second}" class="round-check" data-case="{other.pk}" checked' in page
+        assert f'value="{first}" class="round-check" data-case="{inspected.pk}">' in page
+        assert 'value="125-QĐ/BCĐ"' in page
+        assert not RecognitionDecision.objects.exists()
 
     def test_a_member_posting_the_close_form_changes_nothing(
         self, client, world, committee, inspected

@@ -367,13 +367,15 @@ def _dashboard_queries(client, user, django_assert_num_queries, expected):
         # overdue counts (one statement), medians, root units, their children, the
         # units table, the years, the library's replications per year; the secretariat
         # also the open report requests (app reports; their late units would be one
-        # more, when there are some)
-        ("secretariat", 16),
-        ("viewer", 15),
+        # more, when there are some); and, the tally keeping no "ever sent", the cases
+        # withdrawn without ever being sent: their count, and per row of the units table
+        ("secretariat", 18),
+        ("viewer", 17),
         # as above but no root units (their unit comes with their memberships, and the
         # unit filter takes it); + the crumbs and the six numbers of what is due, and
-        # the unit's reports to give (app reports)
-        ("officer_a", 17),
+        # the unit's reports to give (app reports), its returned drafts (two, when there
+        # are some)
+        ("officer_a", 19),
         # session, user, memberships, unread count, campaigns, 2 counts (one
         # statement), visits, team
         ("inspector", 8),

@@ -5,7 +5,8 @@ import pytest
 
 from notifications.models import Notification, Status
 from tests.e2e.conftest import login
-from tests.factories import PASSWORD, make_draft
+from tests.factories import BEFORE_DEADLINE, PASSWORD, make_draft
+from workflow.services import transition_apply
 
 from .conftest import wait_until
 
@@ -17,6 +18,15 @@ CASE_NAME = "Dân vận khéo trong vận động hiến đất mở đường"
 @pytest.fixture
 def open_case(world, late_submission_allowed):
     return make_draft(world)
+
+
+@pytest.fixture
+def registered_case(world):
+    """Registered (only what was registered is withdrawn), its notices out of the way."""
+    case = make_draft(world)
+    transition_apply(case=case, name="submit", actor=world.officer_a, today=BEFORE_DEADLINE)
+    Notification.objects.all().delete()
+    return case
 
 
 def press(page, live_server, case, transition: str, reason: str = "") -> None:
@@ -72,10 +82,10 @@ def test_submitting_in_the_browser_sends_one_email_per_recipient_and_one_inbox_e
 
 
 def test_withdrawing_in_the_browser_sends_exactly_one_email_to_the_secretariat(
-    world, open_case, page, live_server, smtp, worker
+    world, registered_case, page, live_server, smtp, worker
 ):
     login(page, live_server, world.officer_a.username, PASSWORD)
-    press(page, live_server, open_case, "withdraw", reason="Đơn vị gộp vào mô hình khác.")
+    press(page, live_server, registered_case, "withdraw", reason="Đơn vị gộp vào mô hình khác.")
 
     wait_until(lambda: Notification.objects.filter(status=Status.SENT).count() == 1)
     received = smtp.wait_for(1)

@@ -171,21 +171,29 @@ class TestStart:
 
 
 class TestWithdraw:
-    @pytest.mark.parametrize("stage", ["draft", "registered", "running"])
+    @pytest.mark.parametrize("stage", ["registered", "running"])
     def test_unit_officer_withdraws_with_a_reason(self, world, request, stage):
         case = request.getfixturevalue(stage)
         apply(case, "withdraw", world.officer_a, reason="Đơn vị sáp nhập", today=case.start_date)
         assert case.state == State.WITHDRAWN
 
-    def test_withdraw_needs_a_reason(self, world, draft):
-        assert_refused(draft, "withdraw", world.officer_a, "ghi rõ lý do")
+    def test_a_draft_is_not_withdrawn_it_is_discarded(self, world, draft):
+        # Only what was registered is withdrawn; a draft never sent is deleted instead.
+        assert_refused(draft, "withdraw", world.officer_a, "Không thể", reason="Nhầm")
 
-    def test_secretariat_cannot_withdraw_for_the_unit(self, world, draft):
-        assert_refused(draft, "withdraw", world.secretariat, "không có quyền", reason="x")
+    def test_a_returned_draft_is_not_withdrawn_either(self, world, registered):
+        apply(registered, "return_for_revision", world.secretariat, reason="Bổ sung")
+        assert_refused(registered, "withdraw", world.officer_a, "Không thể", reason="Thôi")
 
-    def test_a_withdrawn_case_cannot_be_submitted(self, world, draft):
-        apply(draft, "withdraw", world.officer_a, reason="Không triển khai được")
-        assert_refused(draft, "submit", world.officer_a, "Không thể")
+    def test_withdraw_needs_a_reason(self, world, registered):
+        assert_refused(registered, "withdraw", world.officer_a, "ghi rõ lý do")
+
+    def test_secretariat_cannot_withdraw_for_the_unit(self, world, registered):
+        assert_refused(registered, "withdraw", world.secretariat, "không có quyền", reason="x")
+
+    def test_a_withdrawn_case_cannot_be_submitted(self, world, registered):
+        apply(registered, "withdraw", world.officer_a, reason="Không triển khai được")
+        assert_refused(registered, "submit", world.officer_a, "Không thể")
 
 
 class TestTransitionsThatNeedEvidence:

@@ -15,6 +15,7 @@ from .transitions import (
     state_label,
     transition_allowed,
     transition_apply,
+    transition_blockers,
     transitions_available,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "state_label",
     "transition_allowed",
     "transition_apply",
+    "transition_blockers",
     "transitions_apply",
     "transitions_available",
 ]

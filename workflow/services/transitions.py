@@ -66,13 +66,24 @@ def _check(
     return TransitionCheck(spec, role, errors)
 
 
+def transition_blockers(
+    *, case: WorkflowCase, name: str, actor, today: datetime.date | None = None
+) -> list[str]:
+    """Why ``actor`` could not apply ``name`` now, in Vietnamese (empty: it could).
+
+    The very checks ``transition_apply`` makes (role and unit, state, the case's own
+    guards, evidence), the reason aside: a page that shows an action disabled lists
+    these, so what the page says and what the service refuses cannot drift apart."""
+    spec = TRANSITIONS[name]
+    today = today or timezone.localdate()
+    return _check(case, spec, actor=actor, today=today, payload={}).errors
+
+
 def transition_allowed(
     *, case: WorkflowCase, name: str, actor, today: datetime.date | None = None
 ) -> bool:
     """Whether ``actor`` could apply ``name`` now (guards included, reason not)."""
-    spec = TRANSITIONS[name]
-    today = today or timezone.localdate()
-    return not _check(case, spec, actor=actor, today=today, payload={}).errors
+    return not transition_blockers(case=case, name=name, actor=actor, today=today)
 
 
 def transitions_available(*, case: WorkflowCase, actor) -> list[TransitionSpec]:
