@@ -61,7 +61,7 @@ def test_three_members_vote_the_chair_closes_and_the_unit_is_told(
     assert "Đạt yêu cầu biểu quyết" in page.inner_text(".chair-round")
     page.check(f"input.round-check[data-case='{case.pk}']")
     page.fill("#id_decision_number", "125-QĐ/BCĐ")
-    page.fill("#id_decision_date", "2023-10-15")
+    page.fill("#id_decision_date", "15/10/2023")
     page.click("#close-rounds")
     page.wait_for_selector(".msg.success")
     assert "1 được công nhận" in page.inner_text(".messages")

@@ -194,10 +194,12 @@
     list.hidden = false;
     this.input.setAttribute("aria-expanded", "true");
     this.wrap.classList.add("open");
-    if (searching && found.length) this.move(0);
-    else {
+    if (searching && found.length) {
+      this.move(0);
+    } else {
+      // The whole list: start from the chosen unit, so the arrows move on from it.
       var current = this.list.querySelector("[aria-selected=true]");
-      if (current) current.scrollIntoView({ block: "nearest" });
+      if (current) this.move(parseInt(current.getAttribute("data-position"), 10));
     }
   };
 
@@ -307,7 +309,10 @@
       if (d) input.value = formatDate(d);
     });
     document.addEventListener("click", function (event) {
-      if (self.panel && !wrap.contains(event.target)) self.closeCalendar();
+      // A month's button is gone once clicked (the grid is redrawn): not a click outside.
+      if (self.panel && event.target.isConnected && !wrap.contains(event.target)) {
+        self.closeCalendar();
+      }
     });
   }
 
