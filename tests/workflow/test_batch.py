@@ -146,7 +146,7 @@ def test_the_batchs_notifications_are_one_message_per_recipient_listing_its_case
     assert len(keys) == len(set(keys))
     assert {n.kind for n in rows} == {"case_submitted_batch", "case_submitted_receipt_batch"}
     message = to_secretariat[0]
-    assert message.subject == ("[DVK] Đảng ủy phường Đông Ngàn gửi đăng ký 6 mô hình, điển hình")
+    assert message.subject == ("Đảng ủy phường Đông Ngàn gửi đăng ký 6 mô hình, điển hình")
     for case in cases:
         assert case.name in message.body_text
         assert case.get_absolute_url() in message.body_text
