@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
-    "axes",
+    "config.axes_app.AxesConfig",  # django-axes, named in Vietnamese in the admin
     "csp",
     # The layers are in pyproject.toml ([tool.importlinter]). This is the order of ready()
     # (guards, receivers and sweep rules register in it): the same as before the committee

@@ -73,6 +73,12 @@
       label.addEventListener("click", function (event) { event.preventDefault(); input.focus(); });
     }
     if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", "true");
+    // The browser's own "required" bubble would point at the hidden select, in the
+    // browser's language: the server says it, in Vietnamese, at the field.
+    if (select.required) {
+      select.required = false;
+      input.setAttribute("aria-required", "true");
+    }
     var toggle = document.createElement("button");
     toggle.type = "button";
     toggle.className = "unit-picker-toggle";
@@ -134,13 +140,14 @@
   UnitPicker.prototype.showChosen = function () {
     var item = this.chosen();
     this.input.value = item && item.value !== "" ? item.name : "";
-    var empty = this.items.filter(function (i) { return i.value === ""; })[0];
+    var empty = this.items.filter(function (i) { return i.value === "" && i.name; })[0];
     if (empty) this.input.placeholder = empty.name + " — gõ tên để tìm";
   };
 
   UnitPicker.prototype.matches = function (query) {
     var words = fold(query).split(" ").filter(Boolean);
-    if (!words.length) return this.items.slice();
+    // Django's "---------" of a required field is no choice to offer.
+    if (!words.length) return this.items.filter(function (item) { return item.value !== "" || item.name; });
     return this.items.filter(function (item) {
       if (item.value === "") return false;
       return words.every(function (word) { return item.key.indexOf(word) !== -1; });
@@ -211,7 +218,7 @@
     if (restore) {
       // An emptied box means "no unit" where the select offers an empty choice.
       if (this.input.value.trim() === "" && this.items.length && this.items[0].value === "" &&
-          this.select.selectedIndex !== 0) {
+          this.items[0].name && this.select.selectedIndex !== 0) {
         this.choose(0);
         return;
       }
@@ -285,6 +292,26 @@
     return pad(d.getDate()) + "/" + pad(d.getMonth() + 1) + "/" + d.getFullYear();
   }
 
+  function calendarIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "20");
+    svg.setAttribute("height", "20");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    [["rect", { x: 3, y: 5, width: 18, height: 16, rx: 2 }], ["path", { d: "M3 10h18M8 3v4M16 3v4" }]]
+      .forEach(function (shape) {
+        var el = document.createElementNS(ns, shape[0]);
+        Object.keys(shape[1]).forEach(function (k) { el.setAttribute(k, shape[1][k]); });
+        el.setAttribute("fill", "none");
+        el.setAttribute("stroke", "currentColor");
+        el.setAttribute("stroke-width", "2");
+        svg.appendChild(el);
+      });
+    return svg;
+  }
+
   function DateWidget(input) {
     var self = this;
     this.input = input;
@@ -297,7 +324,7 @@
     button.className = "date-input-button";
     button.setAttribute("aria-label", "Chọn ngày trên lịch");
     button.setAttribute("aria-expanded", "false");
-    button.textContent = "📅";
+    button.appendChild(calendarIcon());
     wrap.appendChild(button);
     this.wrap = wrap; this.button = button;
     button.addEventListener("click", function () {
