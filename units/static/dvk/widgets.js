@@ -64,7 +64,7 @@
     input.setAttribute("aria-controls", this.id + "-list");
     input.setAttribute("autocomplete", "off");
     input.setAttribute("spellcheck", "false");
-    input.placeholder = "Gõ tên đơn vị để tìm (không cần dấu)";
+    input.placeholder = "Gõ tên đơn vị để tìm";
     // The select keeps its id, name and value (the form and its tests use them); the
     // field's <label for=…> names the text box and moves the focus to it.
     var label = select.id ? document.querySelector("label[for='" + select.id + "']") : null;
