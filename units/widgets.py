@@ -33,7 +33,7 @@ class UnitPicker(forms.Select):
 
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs)
-        attrs["data-unit-picker"] = ""
+        attrs["data-unit-picker"] = True
         return attrs
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
@@ -58,7 +58,7 @@ class DateInput(forms.DateInput):
             "inputmode": "numeric",
             "autocomplete": "off",
             "maxlength": "10",
-            "data-date-input": "",
+            "data-date-input": True,
             **(attrs or {}),
         }
         super().__init__(attrs=attrs, format=DATE_DISPLAY_FORMAT)

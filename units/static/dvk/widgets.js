@@ -141,7 +141,7 @@
     var item = this.chosen();
     this.input.value = item && item.value !== "" ? item.name : "";
     var empty = this.items.filter(function (i) { return i.value === "" && i.name; })[0];
-    if (empty) this.input.placeholder = empty.name + " — gõ tên để tìm";
+    if (empty) this.input.placeholder = empty.name;
   };
 
   UnitPicker.prototype.matches = function (query) {
