@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint browser office bench clean
+.PHONY: setup run test lint browser office bench clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The project's wording of Django's stock messages (config/locale): the compiled .mo is
+# committed with its .po, so only an edit of the .po needs this (and gettext's msgfmt).
+messages:
+	msgfmt --check -o config/locale/vi/LC_MESSAGES/django.mo config/locale/vi/LC_MESSAGES/django.po
 
 # Debian's Chromium for the Playwright tests (Playwright cannot download its own here).
 browser:

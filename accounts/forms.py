@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from audit.services import action_choices
 from units.models import Unit
+from units.widgets import DateInput, UnitPicker, unit_depth
 from workflow.lifecycle import Role
 
 from .services.mail import password_reset_queue
@@ -14,17 +15,20 @@ from .services.mail import password_reset_queue
 ACTIVE_CHOICES = [("", "Tất cả"), ("1", "Đang sử dụng"), ("0", "Đã ngừng")]
 
 
-def unit_choices() -> list[tuple[int, str]]:
-    """Every unit, in tree order, indented by depth (one query)."""
-    rows = Unit.objects.order_by("path").values_list("pk", "name", "path")
-    return [(pk, "\u2003" * (path.count("/") - 2) + name) for pk, name, path in rows]
-
-
 class UnitField(forms.TypedChoiceField):
-    """A unit picked from the tree (the options read in one query, the unit in one more)."""
+    """A unit picked from the tree (the options read in one query, the unit in one more),
+    with the searchable picker."""
+
+    widget = UnitPicker
 
     def __init__(self, **kwargs):
         super().__init__(coerce=int, **kwargs)
+
+    def units_offer(self, empty_label: str) -> None:
+        """Every unit as an option, after ``empty_label`` (one query)."""
+        rows = Unit.objects.order_by("path").values_list("pk", "name", "path")
+        self.choices = [("", empty_label), *((pk, name) for pk, name, _path in rows)]
+        self.widget.depths = {str(pk): unit_depth(path) for pk, _name, path in rows}
 
     def clean(self, value):
         pk = super().clean(value)
@@ -44,7 +48,7 @@ class AccountFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "Mọi đơn vị"), *unit_choices()]
+        self.fields["unit"].units_offer("Mọi đơn vị")
         self.fields["role"].choices = [("", "Mọi vai trò"), *Role.choices]
         self.fields["q"].widget.attrs["placeholder"] = "Họ tên, tên đăng nhập, email"
 
@@ -76,7 +80,7 @@ class AccountCreateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "— Chọn đơn vị —"), *unit_choices()]
+        self.fields["unit"].units_offer("— Chọn đơn vị —")
 
 
 class AccountUpdateForm(forms.Form):
@@ -90,7 +94,7 @@ class RoleAddForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "— Chọn đơn vị —"), *unit_choices()]
+        self.fields["unit"].units_offer("— Chọn đơn vị —")
 
 
 class ReasonForm(forms.Form):
@@ -113,12 +117,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label="Thao tác", required=False)
     who = forms.CharField(label="Người thực hiện", required=False)
     target = forms.CharField(label="Đối tượng", required=False)
-    date_from = forms.DateField(
-        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="Từ ngày", required=False, widget=DateInput())
+    date_to = forms.DateField(label="Đến ngày", required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from models_registry.models import RecognitionLevel
 from units.models import Unit
+from units.widgets import DateInput, UnitPicker
 from workflow.lifecycle import Role
 
 VOTE_CHOICES = [("for", "Tán thành"), ("against", "Không tán thành")]
@@ -55,7 +56,7 @@ class CloseForm(forms.Form):
     decision_date = forms.DateField(
         label="Ngày ký quyết định",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": "Ngày ký quyết định không hợp lệ (ngày/tháng/năm)."},
     )
     reason = forms.CharField(
@@ -136,7 +137,7 @@ class CompositionForm(forms.Form):
 class CommitteeCreateForm(CompositionForm):
     name = forms.CharField(label="Tên hội đồng", max_length=255)
     level = forms.ModelChoiceField(label="Cấp công nhận", queryset=None)
-    unit = forms.ModelChoiceField(label="Đơn vị", queryset=None)
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=None, widget=UnitPicker)
     field_order = ["name", "level", "unit", "chair", "members", "quorum", "approval"]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -153,7 +154,7 @@ class CommitteeCreateForm(CompositionForm):
 class CommitteeChangeForm(CompositionForm):
     effective_on = forms.DateField(
         label="Có hiệu lực từ ngày",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={
             "invalid": "Ngày không hợp lệ (ngày/tháng/năm).",
             "required": "Vui lòng nhập ngày thay đổi có hiệu lực.",

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
-    "axes",
+    "config.axes_app.AxesConfig",  # django-axes, named in Vietnamese in the admin
     "csp",
     # The layers are in pyproject.toml ([tool.importlinter]). This is the order of ready()
     # (guards, receivers and sweep rules register in it): the same as before the committee
@@ -184,6 +184,10 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# The project's formats (dd/mm/yyyy everywhere) and its own wording of Django's stock
+# messages (config/locale; docs/configuration.md), both ahead of Django's "vi".
+FORMAT_MODULE_PATH = ["config.formats"]
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", VAR_DIR / "static")

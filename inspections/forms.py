@@ -3,8 +3,8 @@
 from django import forms
 from django.db.models import QuerySet
 
-from models_registry.forms import DateInput
 from models_registry.models import Campaign, RecognitionLevel, Subject
+from units.widgets import DateInput
 
 from .models import Criterion, Verdict
 

@@ -4,13 +4,13 @@ links, so a number and the list it counts can never disagree."""
 import datetime
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from units.models import Unit
+from units.widgets import UnitPicker, unit_depth
 from workflow.lifecycle import State
 
 from .conditions import Attention, Stage, attention_filter, stage_filter
@@ -111,13 +111,18 @@ def _top_two_levels(units: QuerySet[Unit]) -> QuerySet:
     return roots.union(children, all=True).order_by("path")
 
 
-def unit_options(units: QuerySet[Unit]) -> list[tuple[int, str]]:
-    """``(pk, name)`` of the units a drop-down offers, in tree order: every unit of
+def unit_option_rows(units: QuerySet[Unit]) -> list[tuple[int, str, str]]:
+    """``(pk, name, path)`` of the units a drop-down offers, in tree order: every unit of
     ``units`` if there are at most ``UNIT_OPTIONS_MAX``, else the top two levels. A
     LIMITed count decides; only the shown rows are read, as values."""
     if units.order_by()[: UNIT_OPTIONS_MAX + 1].count() <= UNIT_OPTIONS_MAX:
-        return list(units.order_by("path").values_list("pk", "name"))
-    return [(pk, name) for pk, name, _path in _top_two_levels(units)[:UNIT_OPTIONS_MAX]]
+        return list(units.order_by("path").values_list("pk", "name", "path"))
+    return list(_top_two_levels(units)[:UNIT_OPTIONS_MAX])
+
+
+def unit_options(units: QuerySet[Unit]) -> list[tuple[int, str]]:
+    """``(pk, name)`` of ``unit_option_rows``."""
+    return [(pk, name) for pk, name, _path in unit_option_rows(units)]
 
 
 class UnitChoiceIterator(ModelChoiceIterator):
@@ -133,10 +138,8 @@ class UnitChoiceIterator(ModelChoiceIterator):
         return len(self) > 0
 
 
-class UnitSelect(forms.Select):
+class UnitSelect(UnitPicker):
     """Keeps the chosen unit among the options even when the list was cut short."""
-
-    template_name = "models_registry/widgets/select.html"
 
     # pk (text) -> name of the unit the field last accepted: the form already read it.
     known: dict[str, str] | None = None
@@ -173,7 +176,9 @@ class UnitChoiceField(ModelChoiceField):
 
     def options(self) -> list[tuple[int, str]]:
         if self._options is None:
-            self._options = unit_options(self.queryset)
+            rows = unit_option_rows(self.queryset)
+            self._options = [(pk, name) for pk, name, _path in rows]
+            self.widget.depths = {str(pk): unit_depth(path) for pk, _name, path in rows}
         return self._options
 
     def to_python(self, value):

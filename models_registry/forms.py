@@ -2,16 +2,10 @@ from django import forms
 from django.db.models import QuerySet
 
 from units.models import Unit
+from units.widgets import DateInput, UnitPicker
 from workflow.lifecycle import TRANSITIONS
 
 from .models import Campaign, CampaignStatus, Initiative, RecognitionLevel
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class InitiativeForm(forms.ModelForm):
@@ -45,6 +39,7 @@ class InitiativeForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "off"}),
             "goals": forms.Textarea(attrs={"rows": 3}),
             "subject": forms.RadioSelect,
+            "unit": UnitPicker,
             "start_date": DateInput(),
             "end_date": DateInput(),
         }

@@ -4,7 +4,8 @@ percentage, the files' types and sizes) is decided by ``services.progress``."""
 from django import forms
 from django.utils import timezone
 
-from .forms import DateInput
+from units.widgets import DateInput
+
 from .models import ProgressKind
 from .services.progress import ACCEPT_ATTRIBUTE
 

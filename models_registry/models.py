@@ -61,7 +61,8 @@ class Campaign(models.Model):
         ordering = ["-year"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.year})"
+        # Most names say their year already ("… năm 2023"): not "năm 2023 (2023)".
+        return self.name if str(self.year) in self.name else f"{self.name} (năm {self.year})"
 
     def resubmit_until(self, *, returned_on: datetime.date) -> datetime.date:
         """Until when a case returned on ``returned_on`` may be sent again: the period

@@ -3,9 +3,9 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from models_registry.forms import DateInput
 from models_registry.models import Campaign
 from units.models import Unit
+from units.widgets import DateInput, UnitPicker
 
 from .services import EDITABLE_FIELDS
 
@@ -82,7 +82,9 @@ class ReasonForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label="Đơn vị (cùng các đơn vị trực thuộc)", queryset=Unit.objects.none()
+        label="Đơn vị (cùng các đơn vị trực thuộc)",
+        queryset=Unit.objects.none(),
+        widget=UnitPicker,
     )
     until = forms.DateField(label="Được nộp đến hết ngày", widget=DateInput())
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))

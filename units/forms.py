@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Unit, UnitKind
+from .widgets import DateInput, UnitPicker
 
 DATE_INVALID = "Ngày không hợp lệ (ngày/tháng/năm)."
 FILE_TOO_BIG = "Tệp lớn quá {limit} KB."
@@ -12,7 +13,10 @@ IMPORT_LIMIT = 1024 * 1024  # a directory of a few thousand units is well under 
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    """A unit, shown indented by its depth in the tree (the options in tree order)."""
+    """A unit, shown indented by its depth in the tree (the options in tree order), with
+    the searchable picker."""
+
+    widget = UnitPicker
 
     def label_from_instance(self, unit: Unit) -> str:
         depth = max(unit.path.count("/") - 2, 0)
@@ -31,7 +35,7 @@ def _date_field(label: str, *, required: bool = True) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": DATE_INVALID, "required": "Vui lòng nhập ngày."},
     )
 

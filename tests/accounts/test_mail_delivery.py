@@ -24,7 +24,7 @@ def test_an_invitation_reaches_the_smtp_server_once_with_its_one_time_link(world
     wait_until(lambda: Notification.objects.filter(status=Status.SENT).count() == 1)
     assert message.rcpt_tos == ["lan@example.test"]
     assert message.kind == "account_invitation"
-    assert message.subject == "[DVK] Mời bạn đặt mật khẩu cho tài khoản “lan@example.test”"
+    assert message.subject == "Mời bạn đặt mật khẩu cho tài khoản “lan@example.test”"
     text = message.text()
     assert "Kính gửi Ngô Thị Lan," in text
     assert "Ban Dân vận đã tạo cho bạn một tài khoản" in text
@@ -39,7 +39,7 @@ def test_a_forgotten_password_message_reaches_the_smtp_server(world, client, smt
     wait_until(lambda: Notification.objects.filter(status=Status.SENT).count() == 1)
     assert message.rcpt_tos == ["canbo.b@example.test"]
     assert message.kind == "password_reset"
-    assert message.subject == "[DVK] Đặt lại mật khẩu cho tài khoản “canbo.b”"
+    assert message.subject == "Đặt lại mật khẩu cho tài khoản “canbo.b”"
     (link,) = set(LINK.findall(message.text()))
     assert "/tai-khoan/dat-lai-mat-khau/" in link and link in message.html()
     assert len(smtp.messages()) == 1  # nothing for the unknown address

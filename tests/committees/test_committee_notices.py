@@ -48,9 +48,7 @@ def test_an_award_reaches_the_unit_the_secretariat_and_the_inspectors_once(world
     assert audience("case_recognized_inspectors") == {"kiemtra"}
     assert Notification.objects.count() == 4
     to_unit = Notification.objects.get(kind="case_recognized", user=world.officer_a)
-    assert to_unit.subject == (
-        "[DVK] Mô hình “Khu dân cư không rác thải nhựa” được công nhận cấp cơ sở"
-    )
+    assert to_unit.subject == ("Mô hình “Khu dân cư không rác thải nhựa” được công nhận cấp cơ sở")
     assert "Quyết định số: 125-QĐ/BCĐ, ngày 15/10/2023" in to_unit.body_text
     to_inspector = Notification.objects.get(kind="case_recognized_inspectors")
     assert "đoàn kiểm tra của đồng chí" in to_inspector.body_text
@@ -118,7 +116,7 @@ class TestBeforeTheRecognitionDate:
         mine = Notification.objects.get(kind="committee_recognition_date", user=world.members[0])
         assert "Quỹ tiết kiệm giúp nhau" in mine.body_text
         assert "Bữa cơm nghĩa tình" not in mine.body_text
-        assert mine.subject.startswith("[DVK] Còn 7 ngày đến ngày công nhận 15/10/2023")
+        assert mine.subject.startswith("Còn 7 ngày đến ngày công nhận 15/10/2023")
         chair = Notification.objects.get(kind="committee_recognition_date", user=world.chair)
         assert "Bữa cơm nghĩa tình" in chair.body_text and "Quỹ tiết kiệm" in chair.body_text
 

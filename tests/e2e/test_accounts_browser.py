@@ -123,9 +123,7 @@ def test_the_secretariat_creates_20_accounts_from_a_file_and_an_invitee_signs_in
         kind="account_invitation", status=Status.SENT).count() == 20, timeout=90)  # fmt: skip
     assert len(received) == 20
     invite = next(m for m in received if m.rcpt_tos == ["ubnd.dongngan@tuson.example"])
-    assert (
-        invite.subject == "[DVK] Mời bạn đặt mật khẩu cho tài khoản “ubnd.dongngan@tuson.example”"
-    )
+    assert invite.subject == "Mời bạn đặt mật khẩu cho tài khoản “ubnd.dongngan@tuson.example”"
 
     # The invitee, on a phone, follows the link from the message.
     phone = context(browser, PHONE)
@@ -182,7 +180,7 @@ def test_a_user_resets_a_forgotten_password_from_the_sign_in_page(
     assert no_horizontal_scroll(page)
 
     (message,) = smtp.wait_for(1)
-    assert message.subject == "[DVK] Đặt lại mật khẩu cho tài khoản “canbo.tamson”"
+    assert message.subject == "Đặt lại mật khẩu cho tài khoản “canbo.tamson”"
     page.goto(link_in(message))
     page.fill("#id_new_password1", NEW_PASSWORD)
     page.fill("#id_new_password2", NEW_PASSWORD)

@@ -61,7 +61,7 @@ def test_three_members_vote_the_chair_closes_and_the_unit_is_told(
     assert "Đạt yêu cầu biểu quyết" in page.inner_text(".chair-round")
     page.check(f"input.round-check[data-case='{case.pk}']")
     page.fill("#id_decision_number", "125-QĐ/BCĐ")
-    page.fill("#id_decision_date", "2023-10-15")
+    page.fill("#id_decision_date", "15/10/2023")
     page.click("#close-rounds")
     page.wait_for_selector(".msg.success")
     assert "1 được công nhận" in page.inner_text(".messages")
@@ -73,7 +73,7 @@ def test_three_members_vote_the_chair_closes_and_the_unit_is_told(
     assert page.inner_text("#case-state").startswith("Đã công nhận cấp cơ sở")
     assert "Quyết định số 125-QĐ/BCĐ ngày 15/10/2023" in page.inner_text("#committee-votes")
 
-    subject = f"[DVK] Mô hình “{CASE_NAME}” được công nhận cấp cơ sở"
+    subject = f"Mô hình “{CASE_NAME}” được công nhận cấp cơ sở"
 
     def award_mail():
         return [m for m in smtp.messages() if m.subject == subject]

@@ -47,11 +47,11 @@ def test_the_secretariat_makes_next_years_plan_from_this_years_and_opens_it(
     fits_a_phone(page, "campaign-list")
     page.click("#campaign-create")
     assert page.input_value("#id_year") == "2024"
-    assert page.input_value("#id_registration_deadline") == "2024-03-06"
+    assert page.input_value("#id_registration_deadline") == "06/03/2024"
     fits_a_phone(page, "campaign-create")
     page.fill("#id_plan_number", "52-KH/BCĐ")
-    page.fill("#id_plan_date", "2024-01-10")
-    page.fill("#id_registration_deadline", "2024-03-08")
+    page.fill("#id_plan_date", "10/01/2024")
+    page.fill("#id_registration_deadline", "8/3/2024")
     page.fill("#id_levels", "Cấp cơ sở\nCấp xã, phường")
     page.click("#campaign-save")
     page.wait_for_selector("text=Đã lập kế hoạch năm 2024")
@@ -81,7 +81,7 @@ def test_an_extension_after_the_deadline_lets_the_ward_submit(page, live_server,
     page.goto(f"{live_server.url}/ke-hoach/{world.campaign.pk}/gia-han/")
     until = datetime.date.today() + datetime.timedelta(days=5)
     page.select_option("#id_unit", label=f"— {world.ward_a.name}")
-    page.fill("#id_until", until.isoformat())
+    page.fill("#id_until", f"{until:%d/%m/%Y}")
     page.fill("#id_reason", "Phường mới kiện toàn cán bộ phụ trách.")
     page.click("#extension-grant")
     page.wait_for_selector(f"text=đến hết ngày {until:%d/%m/%Y}")

@@ -36,7 +36,7 @@ def test_officer_reports_progress_with_files_on_a_phone_and_downloads_one(
     assert page.inner_text("#no-progress") == "Chưa có báo cáo tiến độ."
 
     # A "PDF" that is really a web page is refused, and nothing is kept.
-    page.fill("#id_report_date", "2023-06-30")
+    page.fill("#id_report_date", "30/06/2023")
     page.select_option("#id_kind", "mid_year")
     page.fill("#id_achievements", "Đã vận động 45/60 hộ hiến đất.")
     page.fill("#id_percent_complete", "60")
@@ -107,8 +107,8 @@ def test_officer_carries_last_years_model_over_on_a_phone(phone_page, live_serve
     page.click(f"button[data-carry-over='{old.pk}']")
     page.wait_for_selector("text=Đã tạo bản nháp năm 2023 duy trì, phát triển mô hình")
     assert page.input_value("#id_name") == "Bữa cơm nghĩa tình cho người bệnh khó khăn"
-    assert page.input_value("#id_start_date") == "2023-03-01"
-    assert page.input_value("#id_end_date") == "2023-12-15"
+    assert page.input_value("#id_start_date") == "01/03/2023"
+    assert page.input_value("#id_end_date") == "15/12/2023"
     assert no_horizontal_scroll(page)
 
     new = world.campaign.initiatives.get()

@@ -55,8 +55,8 @@ class TestScheduling:
             Notification.objects.filter(kind="inspection_moved").values_list("subject", flat=True)
         )
         assert subjects == {
-            f"[DVK] Dời lịch kiểm tra mô hình “{booked.case.name}” sang ngày 11/10/2023",
-            f"[DVK] Dời lịch kiểm tra mô hình “{booked.case.name}” sang ngày 12/10/2023",
+            f"Dời lịch kiểm tra mô hình “{booked.case.name}” sang ngày 11/10/2023",
+            f"Dời lịch kiểm tra mô hình “{booked.case.name}” sang ngày 12/10/2023",
         }
 
     def test_cancelling_tells_them_once(self, world, booked, unit_and_team):

@@ -113,7 +113,10 @@ def selects(page: str) -> dict[str, list[tuple[str, str, bool]]]:
     """Each ``<select>`` of the page: its options as (value, label, chosen)."""
     found = {}
     for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', body)
+        # A unit's option carries its depth in the tree too (units.widgets.UnitPicker).
+        options = re.findall(
+            r'<option value="([^"]*)"( selected)?(?: data-depth="\d+")?>([^<]*)</option>', body
+        )
         found[name] = [(value, label, bool(chosen)) for value, chosen, label in options]
     return found
 
@@ -144,7 +147,7 @@ def test_every_select_of_the_list_offers_its_choices_and_marks_the_chosen_one(cl
     ]
     found = selects(page)
     assert list(found) == [bf.name for bf in form if isinstance(bf.field.widget, forms.Select)]
-    assert '<select name="unit" id="id_unit">' in page
+    assert '<select name="unit" id="id_unit" data-unit-picker>' in page
     assert found["campaign"] == [
         ("", "Tất cả các năm", False),
         (str(world.campaign.pk), str(world.campaign), True),

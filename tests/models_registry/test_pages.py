@@ -163,7 +163,9 @@ def test_a_stale_button_gives_the_conflict_message(client, world, draft):
         {"transition": "withdraw", "expected_state": "draft", "reason": "Trang cũ"},
         follow=True,
     )
-    assert "vừa được người khác cập nhật" in response.content.decode()
+    # The officer submitted it themselves, in another tab: not "someone else".
+    assert "vừa được chính bạn cập nhật trong một thẻ khác" in response.content.decode()
+    assert "người khác" not in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == State.REGISTERED
 

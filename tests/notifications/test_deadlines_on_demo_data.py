@@ -109,14 +109,14 @@ def test_run_deadlines_on_the_demo_sends_the_right_reminders_once(redis_url, smt
             (listing,) = [m for m in received if m.kind == "registration_missing_units"]
             assert listing.rcpt_tos == [SECRETARIAT]
             assert listing.subject == (
-                f"[DVK] {len(missing)} đơn vị chưa đăng ký mô hình “Dân vận khéo” năm 2023"
+                f"{len(missing)} đơn vị chưa đăng ký mô hình “Dân vận khéo” năm 2023"
             )
             listed = re.findall(r"^\s+\d+\. (.+)$", listing.text(), re.MULTILINE)
             assert listed == [unit.name for unit in missing]
         else:
             assert by_kind["registration_missing_units"] == 0
             assert {m.subject for m in reminders} == {
-                f"[DVK] Còn {days_left} ngày hết hạn đăng ký mô hình “Dân vận khéo” năm 2023"
+                f"Còn {days_left} ngày hết hạn đăng ký mô hình “Dân vận khéo” năm 2023"
             }
             got = Counter(
                 (m.rcpt_tos[0], UNIT_IN_REMINDER.search(m.text()).group(1)) for m in reminders

@@ -139,7 +139,7 @@ def test_a_5xx_refusal_fails_at_once_shows_to_the_secretariat_and_its_retry_butt
     wait_until(lambda: Notification.objects.get(pk=row.pk).status == Status.SENT)
     (message,) = smtp.wait_for(1)
     assert message.rcpt_tos == ["hopthu.sai@example.test"]
-    assert message.subject == f"[DVK] Đã nhận đăng ký mô hình “{draft.name}”"
+    assert message.subject == f"Đã nhận đăng ký mô hình “{draft.name}”"
     page.goto(f"{live_server.url}/thong-bao/gui-loi/")
     assert page.locator(f"#failed-{row.pk}").count() == 0
 

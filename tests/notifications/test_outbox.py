@@ -110,7 +110,7 @@ def test_delivery_is_scheduled_for_after_commit_never_inside_the_transaction(
 
 def test_subject_and_bodies_are_rendered_in_vietnamese_with_a_link_to_the_case(world, draft):
     row = queue(world, case=draft, recipients=["donvi@example.test"])[0]
-    assert row.subject == f"[DVK] Đã nhận đăng ký mô hình “{draft.name}”"
+    assert row.subject == f"Đã nhận đăng ký mô hình “{draft.name}”"
     link = f"{django_settings.SITE_URL}/ho-so/{draft.pk}/"
     assert row.link == link
     assert f"Xem hồ sơ: {link}" in row.body_text
@@ -159,7 +159,7 @@ def test_delivering_sends_once_with_the_derived_message_id_and_a_second_delivery
     (message,) = smtp_settings.messages()
     assert message.message_id == message_id_for(row.dedupe_key)
     assert message.rcpt_tos == ["donvi@example.test"]
-    assert message.subject == "[DVK] Còn 3 ngày hết hạn đăng ký mô hình “Dân vận khéo” năm 2023"
+    assert message.subject == "Còn 3 ngày hết hạn đăng ký mô hình “Dân vận khéo” năm 2023"
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == (Status.SENT, 1, "")
     assert row.sent_at is not None

@@ -45,9 +45,7 @@ def test_units_with_nothing_submitted_are_reminded_7_3_and_1_days_before_the_dea
         assert results["registration-reminder"] == 3  # officer A + ward A's address, officer B
         assert deadlines_run(today=day)["registration-reminder"] == 0
         subjects = {r.subject for r in rows("registration_reminder") if str(day) in r.dedupe_key}
-        assert subjects == {
-            f"[DVK] Còn {left} ngày hết hạn đăng ký mô hình “Dân vận khéo” năm 2023"
-        }
+        assert subjects == {f"Còn {left} ngày hết hạn đăng ký mô hình “Dân vận khéo” năm 2023"}
     assert deadlines_run(today=D(2023, 3, 1))["registration-reminder"] == 0  # D-5: no rule
 
 
@@ -66,7 +64,7 @@ def test_after_the_deadline_the_secretariat_gets_the_missing_units_once(world):
     assert deadlines_run(today=D(2023, 3, 7))["registration-missing-units"] == 1
     (listing,) = rows("registration_missing_units")
     assert listing.user == world.secretariat
-    assert listing.subject == "[DVK] 1 đơn vị chưa đăng ký mô hình “Dân vận khéo” năm 2023"
+    assert listing.subject == "1 đơn vị chưa đăng ký mô hình “Dân vận khéo” năm 2023"
     assert "1. Đảng ủy phường Tam Sơn" in listing.body_text
     assert "Đông Ngàn" not in listing.body_text
     assert deadlines_run(today=D(2023, 3, 8))["registration-missing-units"] == 0
@@ -90,7 +88,7 @@ def test_progress_reports_due_are_reminded_unless_already_filed(world, running):
     mid_year = world.campaign.mid_year_report_due  # 30/06/2023
     assert deadlines_run(today=mid_year - datetime.timedelta(days=7))["progress-report-due"] == 2
     (row, _) = rows("progress_report_due")
-    assert row.subject == f"[DVK] Còn 7 ngày đến hạn báo cáo sơ kết mô hình “{running.name}”"
+    assert row.subject == f"Còn 7 ngày đến hạn báo cáo sơ kết mô hình “{running.name}”"
     progress_report_create(
         actor=world.officer_a,
         initiative=running,

@@ -54,9 +54,7 @@ def test_submitting_in_the_browser_sends_one_email_per_recipient_and_one_inbox_e
         ("dangUy.dongngan@example.test",),
     }
     to_secretariat = by_address[("bandanvan@example.test",)]
-    assert to_secretariat.subject == (
-        f"[DVK] Đảng ủy phường Đông Ngàn gửi đăng ký mô hình “{CASE_NAME}”"
-    )
+    assert to_secretariat.subject == (f"Đảng ủy phường Đông Ngàn gửi đăng ký mô hình “{CASE_NAME}”")
     assert f"{live_server.url}" not in to_secretariat.text()  # links use SITE_URL
     assert f"/ho-so/{open_case.pk}/" in to_secretariat.text()
     assert f"/ho-so/{open_case.pk}/" in to_secretariat.html()
@@ -64,7 +62,7 @@ def test_submitting_in_the_browser_sends_one_email_per_recipient_and_one_inbox_e
         by_address[("canbo.a@example.test",)],
         by_address[("dangUy.dongngan@example.test",)],
     ):
-        assert receipt.subject == f"[DVK] Đã nhận đăng ký mô hình “{CASE_NAME}”"
+        assert receipt.subject == f"Đã nhận đăng ký mô hình “{CASE_NAME}”"
     assert len({m.message_id for m in received}) == 3
 
     assert Notification.objects.filter(user=world.secretariat).count() == 1
@@ -91,8 +89,6 @@ def test_withdrawing_in_the_browser_sends_exactly_one_email_to_the_secretariat(
     received = smtp.wait_for(1)
     assert len(received) == 1
     assert received[0].rcpt_tos == ["bandanvan@example.test"]
-    assert received[0].subject == (
-        f"[DVK] Đảng ủy phường Đông Ngàn rút đăng ký mô hình “{CASE_NAME}”"
-    )
+    assert received[0].subject == (f"Đảng ủy phường Đông Ngàn rút đăng ký mô hình “{CASE_NAME}”")
     assert "Lý do: Đơn vị gộp vào mô hình khác." in received[0].text()
     assert list(Notification.objects.values_list("user__username", flat=True)) == ["bandanvan"]

@@ -54,7 +54,7 @@ def test_return_for_revision_tells_the_unit_why(world, registered):
     )
     assert sent_to("case_returned") == {"canbo.a", UNIT_A}
     row = Notification.objects.get(kind="case_returned", user=world.officer_a)
-    assert row.subject == f"[DVK] Hồ sơ “{registered.name}” được trả lại để chỉnh sửa"
+    assert row.subject == f"Hồ sơ “{registered.name}” được trả lại để chỉnh sửa"
     assert "Lý do: Bổ sung số liệu hộ dân tham gia." in row.body_text
 
 
@@ -119,7 +119,7 @@ def test_evidence_transitions_notify_their_audience_once(
     if transition == "upgrade":
         subject = Notification.objects.filter(kind=kind).first().subject
         assert subject == (
-            f"[DVK] Mô hình “{case.name}” được nâng cấp công nhận lên cấp huyện, thành phố"
+            f"Mô hình “{case.name}” được nâng cấp công nhận lên cấp huyện, thành phố"
         )
         assert "Quyết định số: 15-QĐ/BCĐ, ngày 15/10/2023" in (
             Notification.objects.filter(kind=kind).first().body_text

@@ -11,7 +11,7 @@ from tests.factories import AFTER_DEADLINE, BEFORE_DEADLINE, make_draft
 from workflow.lifecycle import State
 from workflow.models import TransitionLog
 from workflow.services import (
-    CONFLICT,
+    CONFLICT_SELF,
     NOT_PERMITTED,
     BatchConflict,
     BatchRefused,
@@ -124,7 +124,8 @@ def test_a_case_changed_since_it_was_read_is_a_conflict_and_nothing_is_applied(w
         transitions_apply(cases=cases, name="submit", actor=world.officer_a, today=BEFORE_DEADLINE)
 
     assert refused.value.case == cases[1]
-    assert refused.value.messages == [CONFLICT.format(state="Đã đăng ký")]
+    # The same officer, in another tab: told so, not "someone else".
+    assert refused.value.messages == [CONFLICT_SELF.format(state="Đã đăng ký")]
     assert TransitionLog.objects.count() == 1  # the single submit only
     assert Initiative.objects.get(pk=cases[0].pk).state == State.DRAFT
 
@@ -146,7 +147,7 @@ def test_the_batchs_notifications_are_one_message_per_recipient_listing_its_case
     assert len(keys) == len(set(keys))
     assert {n.kind for n in rows} == {"case_submitted_batch", "case_submitted_receipt_batch"}
     message = to_secretariat[0]
-    assert message.subject == ("[DVK] Đảng ủy phường Đông Ngàn gửi đăng ký 6 mô hình, điển hình")
+    assert message.subject == ("Đảng ủy phường Đông Ngàn gửi đăng ký 6 mô hình, điển hình")
     for case in cases:
         assert case.name in message.body_text
         assert case.get_absolute_url() in message.body_text

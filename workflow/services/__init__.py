@@ -4,6 +4,7 @@ through it (the committee's votes and decisions: ``committees.services``)."""
 from .batch import BatchConflict, BatchRefused, transitions_apply
 from .transitions import (
     CONFLICT,
+    CONFLICT_SELF,
     NOT_PERMITTED,
     REASON_REQUIRED,
     SYSTEM_NOT_ALLOWED,
@@ -21,6 +22,7 @@ from .transitions import (
 
 __all__ = [
     "CONFLICT",
+    "CONFLICT_SELF",
     "NOT_PERMITTED",
     "REASON_REQUIRED",
     "SYSTEM_NOT_ALLOWED",

@@ -18,7 +18,7 @@ from .transitions import (
     TransitionConflict,
     _check,
     _copy_row,
-    state_label,
+    conflict_message,
 )
 
 # Rows per INSERT of the log and per UPDATE of the cases.
@@ -100,7 +100,8 @@ def transitions_apply(
                 row._state.fields_cache.setdefault(key, value)
             if row.state != case.state:
                 _copy_row(row, into=case)
-                raise BatchConflict(CONFLICT.format(state=state_label(row.state)), case=case)
+                message = conflict_message(case_pk=row.pk, state=row.state, actor=actor)
+                raise BatchConflict(message, case=case)
             case_payload = {**payload, **payloads.get(case.pk, {})}
             check = _check(row, spec, actor=actor, today=today, payload=case_payload)
             if check.errors:

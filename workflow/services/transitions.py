@@ -23,6 +23,11 @@ CONFLICT = (
     "Hồ sơ vừa được người khác cập nhật (hiện ở trạng thái “{state}”). "
     "Vui lòng tải lại trang và kiểm tra trước khi thao tác tiếp."
 )
+# The same person in a second tab (or a double click) is told so, not "someone else".
+CONFLICT_SELF = (
+    "Hồ sơ vừa được chính bạn cập nhật trong một thẻ khác (hiện ở trạng thái “{state}”). "
+    "Vui lòng tải lại trang và kiểm tra trước khi thao tác tiếp."
+)
 SYSTEM_NOT_ALLOWED = "Thao tác “{label}” cần một người thực hiện."
 
 
@@ -36,6 +41,20 @@ def case_model() -> type[WorkflowCase]:
 
 def state_label(state: str) -> str:
     return State(state).label
+
+
+def conflict_message(*, case_pk: int, state: str, actor) -> str:
+    """The sentence for a case found in ``state`` instead of the state its page showed:
+    ``CONFLICT_SELF`` when the case's last change was the actor's own (another tab, a
+    double click), else ``CONFLICT``. Read only when a conflict happens (one query)."""
+    last_actor = (
+        TransitionLog.objects.filter(case_id=case_pk)
+        .order_by("-at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    own = actor is not None and last_actor is not None and last_actor == actor.pk
+    return (CONFLICT_SELF if own else CONFLICT).format(state=state_label(state))
 
 
 @dataclass(frozen=True)
@@ -133,7 +152,9 @@ def transition_apply(
         locked = type(case)._default_manager.select_for_update().get(pk=case.pk)
         if locked.state != seen_state:
             _copy_row(locked, into=case)
-            raise TransitionConflict(CONFLICT.format(state=state_label(locked.state)))
+            raise TransitionConflict(
+                conflict_message(case_pk=locked.pk, state=locked.state, actor=actor)
+            )
         check = _check(locked, spec, actor=actor, today=today, payload=payload)
         if check.errors:
             raise WorkflowError(*check.errors)
@@ -157,7 +178,8 @@ def transition_apply(
         try:
             locked.save()
         except ConcurrentTransition as exc:  # the optimistic check, where no row lock exists
-            raise TransitionConflict(CONFLICT.format(state=state_label(source))) from exc
+            message = conflict_message(case_pk=locked.pk, state=source, actor=actor)
+            raise TransitionConflict(message) from exc
         case_transitioned.send(sender=type(locked), case=locked, log=log, actor=actor)
 
     _copy_row(locked, into=case)
