@@ -46,7 +46,7 @@ def test_booking_three_models_of_one_unit_sends_one_message_per_recipient_listin
     assert sorted(m.rcpt_tos[0] for m in messages) == sorted(r.email for r in rows if r.email)
     for message in messages:
         assert message.kind == "inspections_scheduled"
-        assert message.subject == "[DVK] Lịch kiểm tra thực tế 3 mô hình ngày 10/10/2023"
+        assert message.subject == "Lịch kiểm tra thực tế 3 mô hình ngày 10/10/2023"
         text = message.text()
         for name in NAMES:
             assert text.count(name) == 1 and name in message.html()
