@@ -2,6 +2,7 @@
 ``workflow.services.transition_apply``)."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -203,12 +204,14 @@ def _duplicates(cases: list[Initiative]) -> RowsRefused:
 
 
 def initiatives_create(
-    *, actor, campaign: Campaign, rows: list[tuple[Unit, dict[str, Any]]]
+    *, actor, campaign: Campaign, rows: Iterable[tuple[Unit, dict[str, Any]]]
 ) -> list[Initiative]:
     """Many new drafts at once (a form's new rows): ``initiative_create``'s guarantees
     for each — the unit within the actor's units, end not before start, the level of the
-    campaign, one case per campaign, unit and name — but written with one multi-row
-    INSERT per ``BULK_BATCH`` cases and no savepoint per row. All or none: refusals
+    campaign, one case per campaign, unit and name — but written with one COPY on
+    PostgreSQL (elsewhere one multi-row INSERT per ``BULK_BATCH`` cases) and no
+    savepoint per row; ``rows`` is read once (a generator keeps a large form's row
+    dicts from all living at once). All or none: refusals
     raise ``RowsRefused`` with every refused row's index and messages; a name taken
     meanwhile (a unique violation) writes nothing and names the rows it hit. The
     database's own bookkeeping (the tally's triggers) sees ordinary INSERTs."""
