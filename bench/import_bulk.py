@@ -4,38 +4,42 @@ upload (a 186 MB XML comment in 1.1 MB) refused.
 
     .venv/bin/pip install -r bench/requirements.txt      # django-import-export, bench only
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dvk .venv/bin/python bench/import_bulk.py \
-        [--rows 5000,50000] [--databases postgresql,sqlite] [--formats xlsx,xls,ods] \
-        [--rounds 3] [--submit-rows 5000]
+        [--rows 5000] [--memory-rows 50000] [--databases postgresql,sqlite] \
+        [--formats xlsx,xls,ods] [--rounds 3] [--submit-rows 5000] [--parsers]
 
 Settings: ``bench/import_bulk_settings.py`` (the project's, with ``DVK_IMPORT_MAX_ROWS``
-raised for the 50,000-row form), for the in-process jobs and the commands alike.
+raised for the 50,000-row form), for the in-process jobs and the commands alike. The
+project's modules are compiled first (``compileall``, as the image does), so no child
+compiles them from source under ``PYTHONDONTWRITEBYTECODE``.
 
 For each database it builds its own (PostgreSQL: ``<name>_ibulk``, dropped at the end;
 SQLite: a file in a temporary directory) with the demo directory, campaigns and people,
 writes the official form of ``--rows`` new models (XlsxWriter; the .xls and .ods are that
 file saved by LibreOffice: ``soffice --convert-to``) and the same rows as the flat table
-django-import-export reads, then runs every job ``--rounds`` times in a fresh child
-process and prints the median:
+django-import-export reads, then:
 
-- ``parse``: reading the rows alone — openpyxl's read-only mode and calamine (what the
-  import uses), in-process;
-- ``floor``: calamine's rows + one ``bulk_create`` of the cases (unit names looked up in a
-  dict, no checks at all): the least any import of these rows can cost;
-- ``ours``: ``registration_import_apply`` as drafts (every check, the plan, the bulk
-  writes), in-process, and ``manage.py import_registrations --as-drafts`` as a whole
-  command (wall clock from process start to exit);
-- ``die``: django-import-export 4.4 ``import_data`` in its bulk mode (``use_bulk``,
+- in ONE child process, after a warm-up round, ``--rounds`` rounds alternating the
+  floor, ours in each format and django-import-export (so each side meets the same load),
+  wall and CPU seconds (the process's and its parser child's) of each, medians:
+  ``floor`` = calamine's rows + one ``bulk_create`` (unit names looked up in a dict, no
+  checks at all), the least any import of these rows can cost; ``ours`` =
+  ``registration_import_apply`` as drafts (every check, the plan, the bulk writes);
+  django-import-export 4.4 ``import_data`` in its bulk mode (``use_bulk``,
   ``batch_size=1000``, ``force_init_instance``, ``skip_diff``: the fastest it documents)
-  with its foreign-key lookups cached in dicts (its own widget queries per row), in-process
-  and as a whole process (Django set up, read, import, exit);
-- ``submit``: ``registration_import_apply`` with "submit at once" (``--submit-rows`` rows,
-  PostgreSQL), and how many notifications it wrote.
+  with its foreign keys cached in dicts;
+- whole commands, ``--rounds`` times each, wall clock and peak RSS (GNU time):
+  ``manage.py import_registrations --as-drafts`` in each format and django-import-export
+  as a whole process (Django set up, read, import, commit, exit); their cases are
+  deleted after each round;
+- on PostgreSQL, "submit at once" of ``--submit-rows`` rows (one round) with the number
+  of notifications it wrote; memory: ours and the floor at ``--rows`` and
+  ``--memory-rows`` rows, each in a fresh process (the RSS rise above the baseline, the
+  parser child's peak) and the growth per extra row; the issue-15 upload refused;
+- with ``--parsers``, openpyxl's and calamine's parse alone.
 
-In-process jobs run in a transaction rolled back at the end; whole commands commit and
-their cases are deleted afterwards, so each job starts from the same data. Memory: the
-job process's peak RSS (``VmHWM``), how far it rose above the RSS just before the job,
-and the peak RSS of the parser's child process (``RUSAGE_CHILDREN``); for whole
-commands, the peak RSS of the process (``wait4``). Not a test: nothing is asserted.
+In-process jobs run in a transaction rolled back at the end. Every row of the final
+table is printed as soon as it is measured, and the whole table at the end with the
+load average. Not a test: nothing is asserted.
 """
 
 import argparse
@@ -308,14 +312,17 @@ def cpu_seconds() -> float:
 
 
 def job_alternate(files: dict[str, Path], flat: Path, rounds: int) -> dict:
-    """The in-process jobs in ONE process, alternating round by round (floor, ours in
-    each format, django-import-export), so that every side meets the same load: wall
+    """The in-process jobs in ONE process, after a warm-up round, alternating round by
+    round (floor, ours in each format, django-import-export), so that every side meets
+    the same load: wall
     seconds and CPU seconds (the process's and its parser child's) of each."""
     jobs = {("floor", "xlsx"): lambda: job_floor(files["xlsx"])}
     for fmt, path in files.items():
         jobs[("ours", fmt)] = lambda path=path: job_ours(path, submit=False)
     jobs[("die", "xlsx")] = lambda: job_die(flat)
     figures: dict = {f"{name} {fmt}": {"wall": [], "cpu": []} for name, fmt in jobs}
+    for job in jobs.values():  # a warm-up round, not counted: imports, first queries
+        job()
     for _ in range(rounds):
         for (name, fmt), job in jobs.items():
             wall, cpu = time.perf_counter(), cpu_seconds()
