@@ -4,38 +4,42 @@ upload (a 186 MB XML comment in 1.1 MB) refused.
 
     .venv/bin/pip install -r bench/requirements.txt      # django-import-export, bench only
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dvk .venv/bin/python bench/import_bulk.py \
-        [--rows 5000,50000] [--databases postgresql,sqlite] [--formats xlsx,xls,ods] \
-        [--rounds 3] [--submit-rows 5000]
+        [--rows 5000] [--memory-rows 50000] [--databases postgresql,sqlite] \
+        [--formats xlsx,xls,ods] [--rounds 3] [--submit-rows 5000] [--parsers]
 
 Settings: ``bench/import_bulk_settings.py`` (the project's, with ``DVK_IMPORT_MAX_ROWS``
-raised for the 50,000-row form), for the in-process jobs and the commands alike.
+raised for the 50,000-row form), for the in-process jobs and the commands alike. The
+project's modules are compiled first (``compileall``, as the image does), so no child
+compiles them from source under ``PYTHONDONTWRITEBYTECODE``.
 
 For each database it builds its own (PostgreSQL: ``<name>_ibulk``, dropped at the end;
 SQLite: a file in a temporary directory) with the demo directory, campaigns and people,
 writes the official form of ``--rows`` new models (XlsxWriter; the .xls and .ods are that
 file saved by LibreOffice: ``soffice --convert-to``) and the same rows as the flat table
-django-import-export reads, then runs every job ``--rounds`` times in a fresh child
-process and prints the median:
+django-import-export reads, then:
 
-- ``parse``: reading the rows alone — openpyxl's read-only mode and calamine (what the
-  import uses), in-process;
-- ``floor``: calamine's rows + one ``bulk_create`` of the cases (unit names looked up in a
-  dict, no checks at all): the least any import of these rows can cost;
-- ``ours``: ``registration_import_apply`` as drafts (every check, the plan, the bulk
-  writes), in-process, and ``manage.py import_registrations --as-drafts`` as a whole
-  command (wall clock from process start to exit);
-- ``die``: django-import-export 4.4 ``import_data`` in its bulk mode (``use_bulk``,
+- in ONE child process, after a warm-up round, ``--rounds`` rounds alternating the
+  floor, ours in each format and django-import-export (so each side meets the same load),
+  wall and CPU seconds (the process's and its parser child's) of each, medians:
+  ``floor`` = calamine's rows + one ``bulk_create`` (unit names looked up in a dict, no
+  checks at all), the least any import of these rows can cost; ``ours`` =
+  ``registration_import_apply`` as drafts (every check, the plan, the bulk writes);
+  django-import-export 4.4 ``import_data`` in its bulk mode (``use_bulk``,
   ``batch_size=1000``, ``force_init_instance``, ``skip_diff``: the fastest it documents)
-  with its foreign-key lookups cached in dicts (its own widget queries per row), in-process
-  and as a whole process (Django set up, read, import, exit);
-- ``submit``: ``registration_import_apply`` with "submit at once" (``--submit-rows`` rows,
-  PostgreSQL), and how many notifications it wrote.
+  with its foreign keys cached in dicts;
+- whole commands, ``--rounds`` times each, wall clock and peak RSS (GNU time):
+  ``manage.py import_registrations --as-drafts`` in each format and django-import-export
+  as a whole process (Django set up, read, import, commit, exit); their cases are
+  deleted after each round;
+- on PostgreSQL, "submit at once" of ``--submit-rows`` rows (one round) with the number
+  of notifications it wrote; memory: ours and the floor at ``--rows`` and
+  ``--memory-rows`` rows, each in a fresh process (the RSS rise above the baseline, the
+  parser child's peak) and the growth per extra row; the issue-15 upload refused;
+- with ``--parsers``, openpyxl's and calamine's parse alone.
 
-In-process jobs run in a transaction rolled back at the end; whole commands commit and
-their cases are deleted afterwards, so each job starts from the same data. Memory: the
-job process's peak RSS (``VmHWM``), how far it rose above the RSS just before the job,
-and the peak RSS of the parser's child process (``RUSAGE_CHILDREN``); for whole
-commands, the peak RSS of the process (``wait4``). Not a test: nothing is asserted.
+In-process jobs run in a transaction rolled back at the end. Every row of the final
+table is printed as soon as it is measured, and the whole table at the end with the
+load average. Not a test: nothing is asserted.
 """
 
 import argparse
@@ -300,6 +304,35 @@ def job_cleanup() -> int:
     return deleted
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time and its finished children's (the import's parser)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def job_alternate(files: dict[str, Path], flat: Path, rounds: int) -> dict:
+    """The in-process jobs in ONE process, after a warm-up round, alternating round by
+    round (floor, ours in each format, django-import-export), so that every side meets
+    the same load: wall
+    seconds and CPU seconds (the process's and its parser child's) of each."""
+    jobs = {("floor", "xlsx"): lambda: job_floor(files["xlsx"])}
+    for fmt, path in files.items():
+        jobs[("ours", fmt)] = lambda path=path: job_ours(path, submit=False)
+    jobs[("die", "xlsx")] = lambda: job_die(flat)
+    figures: dict = {f"{name} {fmt}": {"wall": [], "cpu": []} for name, fmt in jobs}
+    for job in jobs.values():  # a warm-up round, not counted: imports, first queries
+        job()
+    for _ in range(rounds):
+        for (name, fmt), job in jobs.items():
+            wall, cpu = time.perf_counter(), cpu_seconds()
+            job()
+            figures[f"{name} {fmt}"]["wall"].append(time.perf_counter() - wall)
+            figures[f"{name} {fmt}"]["cpu"].append(cpu_seconds() - cpu)
+    print(json.dumps(figures), file=sys.stderr)
+    return 0
+
+
 def child(args) -> None:
     import django
 
@@ -307,11 +340,16 @@ def child(args) -> None:
     from django.db import connection
 
     connection.ensure_connection()
-    path = Path(args.file) if args.file else None
+    path = Path(args.file) if args.file and "=" not in args.file else None
     jobs = {
         "prepare": job_prepare,
         "write": lambda: job_write(args.rows, Path(args.out)),
         "cleanup": job_cleanup,
+        "alternate": lambda: job_alternate(
+            {f.split("=")[0]: Path(f.split("=")[1]) for f in args.file.split(",")},
+            Path(args.out),
+            args.rounds,
+        ),
         "parse-openpyxl": lambda: job_parse_openpyxl(path),
         "parse-calamine": lambda: job_parse_calamine(path),
         "floor": lambda: job_floor(path),
@@ -368,32 +406,6 @@ def median(results: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in results)
 
 
-def measure_job(ctx: dict, label, fmt, *arguments, command=None, cleanup=False) -> dict:
-    """Run one job ``rounds`` times; print and return its medians."""
-    results = []
-    for _ in range(ctx["rounds"]):
-        results.append(run(ctx["env"], *arguments, command=command))
-        if cleanup:
-            run(ctx["env"], "--job", "cleanup")
-    key = "wall" if command else "seconds"
-    line = {
-        "label": label,
-        "fmt": fmt,
-        "seconds": median(results, key),
-        "peak": median(results, "maxrss_kb" if command else "peak_kb"),
-        "above": 0 if command else median(results, "above_kb"),
-        "parser": 0 if command else median(results, "parser_kb"),
-        "stderr": results[-1]["stderr"],
-    }
-    print(
-        f"{ctx['rows']:>6} {ctx['database']:<10} {fmt:<5} {label:<34}{line['seconds']:>8.2f}"
-        f"{line['peak'] / 1024:>7.0f}MB{line['above'] / 1024:>6.0f}MB"
-        f"{line['parser'] / 1024:>6.0f}MB",
-        flush=True,
-    )
-    return line
-
-
 def create_postgres(base_url: str) -> tuple[str, str]:
     import psycopg
     from dj_database_url import parse
@@ -445,13 +457,39 @@ def convert(source: Path, fmt: str, out: Path) -> Path:
     return target
 
 
+def cleanup(url: str) -> None:
+    """Delete what a whole command committed (the bench's cases, by name), straight in
+    SQL: cheaper than a Django child, and the tally's triggers see the DELETE."""
+    sql = "DELETE FROM models_registry_initiative WHERE name LIKE %s"
+    if url.startswith("sqlite:"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+            db.execute(sql.replace("%s", "?"), [NAME_PREFIX + "%"])
+        return
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as db:
+        db.execute(sql, [NAME_PREFIX + "%"])
+
+
+def command_rounds(ctx: dict, command: list[str]) -> dict:
+    results = []
+    for _ in range(ctx["rounds"]):
+        results.append(run(ctx["env"], command=command))
+        cleanup(ctx["url"])
+    return {"wall": median(results, "wall"), "peak_kb": median(results, "maxrss_kb")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", default="5000,50000")
+    parser.add_argument("--rows", default="5000")
+    parser.add_argument("--memory-rows", type=int, default=50000)
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--formats", default="xlsx,xls,ods")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--submit-rows", type=int, default=5000)
+    parser.add_argument("--parsers", action="store_true", help="also time openpyxl's parse")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--job", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -467,13 +505,21 @@ def main() -> None:
     sizes = [int(n) for n in args.rows.split(",")]
     formats = args.formats.split(",")
     tmp = Path(tempfile.mkdtemp(prefix="dvk-ibulk-"))
+    began = time.monotonic()
+    # As the image does (Dockerfile): the project's modules compiled once, so that no
+    # child process (a whole command above all) compiles them from source again when
+    # PYTHONDONTWRITEBYTECODE is set.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "-x", r"/\.venv/", str(BASE_DIR)],
+        check=True,
+        capture_output=True,
+    )
     print(
-        f"{' '.join(sys.argv)}\n{os.cpu_count()} CPU(s), load average "
-        f"{os.getloadavg()[0]:.1f} at start; medians of {args.rounds} round(s)."
+        f"$ {' '.join(sys.argv)}\n{os.cpu_count()} CPU(s), load average "
+        f"{os.getloadavg()[0]:.1f} at start; medians of {args.rounds} round(s).",
+        flush=True,
     )
-    header = (
-        f"{'rows':>6} {'db':<10} {'fmt':<5} {'job':<34}{'s':>8}{'peak':>9}{'+job':>8}{'parser':>8}"
-    )
+    table = []  # (rows, db, fmt, job, wall, cpu, vs, peak)
     try:
         for database in args.databases.split(","):
             created = None
@@ -488,102 +534,150 @@ def main() -> None:
                 "PYTHONPATH": str(BASE_DIR / "bench"),
             }
             run(env, "--job", "prepare")
-            print(f"\n{database}: {url.rsplit('@', 1)[-1]}")
-            print(header)
             for rows in sizes:
-                run(env, "--job", "write", "--rows", str(rows), "--out", str(tmp))
                 official = tmp / f"bieu-mau-{rows}.xlsx"
                 flat = tmp / f"phang-{rows}.xlsx"
+                if not official.exists():
+                    run(env, "--job", "write", "--rows", str(rows), "--out", str(tmp))
                 files = {"xlsx": official}
                 for fmt in formats:
                     if fmt != "xlsx":
                         files[fmt] = convert(official, fmt, tmp)
-                ctx = {"env": env, "rows": rows, "database": database, "rounds": args.rounds}
-
-                def measure(*arguments, ctx=ctx, **options):
-                    return measure_job(ctx, *arguments, **options)
-
-                if database == "postgresql":
-                    measure("parse: openpyxl read-only", "xlsx", "--job", "parse-openpyxl",
-                            "--file", str(official))  # fmt: skip
-                    for fmt, path in files.items():
-                        measure(
-                            "parse: calamine", fmt, "--job", "parse-calamine", "--file", str(path)
-                        )
-                floor = measure("floor: parse + bulk_create", "xlsx", "--job", "floor",
-                                "--file", str(official))  # fmt: skip
-                ours = {}
-                for fmt, path in files.items():
-                    ours[fmt] = measure(
-                        "ours, in-process", fmt, "--job", "ours", "--file", str(path)
-                    )
-                die = measure("django-import-export bulk, in-process", "xlsx", "--job", "die",
-                              "--file", str(flat))  # fmt: skip
-                command = {}
-                for fmt, path in files.items():
-                    command[fmt] = measure(
-                        "ours, manage.py import_registrations",
-                        fmt,
-                        command=[
-                            sys.executable, "manage.py", "import_registrations", str(path),
-                            "--campaign", "2023", "--as-drafts", "--user", SECRETARIAT,
-                        ],
-                        cleanup=True,
-                    )  # fmt: skip
-                die_command = measure(
-                    "django-import-export bulk, process",
-                    "xlsx",
-                    command=[sys.executable, __file__, "--child", "--job", "die-commit",
-                             "--file", str(flat)],
-                    cleanup=True,
+                ctx = {"env": env, "rows": rows, "rounds": args.rounds, "url": url}
+                if args.parsers and database == "postgresql":
+                    for job, fmts in (("parse-openpyxl", ["xlsx"]), ("parse-calamine", files)):
+                        for fmt in fmts:
+                            times = [
+                                run(env, "--job", job, "--file", str(files[fmt]))["seconds"]
+                                for _ in range(args.rounds)
+                            ]
+                            add(table, (rows, database, fmt, job, statistics.median(times),
+                                          None, "", None))  # fmt: skip
+                # In-process: floor, ours (each format), django-import-export, alternating
+                # in one process.
+                result = run(
+                    env, "--job", "alternate", "--rounds", str(args.rounds),
+                    "--file", ",".join(f"{k}={v}" for k, v in files.items()), "--out", str(flat),
                 )  # fmt: skip
-                if database == "postgresql" and rows <= args.submit_rows:
-                    submit = measure("ours, submit at once", "xlsx", "--job", "submit",
-                                     "--file", str(official))  # fmt: skip
-                    notes = [
-                        line for line in submit["stderr"].splitlines() if line.startswith("notif")
-                    ]
-                    print(
-                        f"{'':>6} submit at once wrote {notes[-1].split()[-1] if notes else '?'} notifications"
-                    )
+                figures = json.loads(
+                    [line for line in result["stderr"].splitlines() if line.startswith("{")][-1]
+                )
+                med = {k: (statistics.median(v["wall"]), statistics.median(v["cpu"]))
+                       for k, v in figures.items()}  # fmt: skip
+                floor_wall, floor_cpu = med["floor xlsx"]
+                add(table, (rows, database, "xlsx", "floor: parse + bulk_create, in-process",
+                              floor_wall, floor_cpu, "1.00× / 1.00× floor", None))  # fmt: skip
                 for fmt in files:
-                    print(
-                        f"{rows:>6} {database:<10} {fmt:<5} whole command: ours "
-                        f"{command[fmt]['seconds']:.2f} s vs django-import-export "
-                        f"{die_command['seconds']:.2f} s ({die_command['seconds'] / command[fmt]['seconds']:.1f}× "
-                        f"faster); in-process: ours {ours[fmt]['seconds']:.2f} s vs floor "
-                        f"{floor['seconds']:.2f} s ({ours[fmt]['seconds'] / floor['seconds']:.2f}× the floor)"
-                        f", vs django-import-export {die['seconds']:.2f} s"
-                    )
-            if database == "postgresql":
-                sys.path.insert(0, str(BASE_DIR))
-                from tests.models_registry.hostile import xlsx_comment_bomb
-
-                hostile = tmp / "issue-15.xlsx"
-                hostile.write_bytes(
-                    xlsx_comment_bomb((tmp / f"bieu-mau-{sizes[0]}.xlsx").read_bytes())
-                )
-                result = run(env, "--job", "hostile", "--file", str(hostile))
-                figures = {
-                    line.split()[0]: float(line.split()[-1])
-                    for line in result["stderr"].splitlines()
-                    if line.startswith(("tracemalloc_peak", "request_seconds", "check_seconds"))
-                }
-                traced = int(figures["tracemalloc_peak"])
-                print(
-                    f"\nIssue 15 upload ({hostile.stat().st_size / 1024 / 1024:.2f} MB, a 186 MB XML "
-                    f"comment in <sheetData>): stored by the upload request in "
-                    f"{figures['request_seconds']:.3f} s, refused by the worker's check in "
-                    f"{figures['check_seconds']:.3f} s (whole process {result['seconds']:.3f} s); "
-                    f"Python peak "
-                    f"{traced / 1024 / 1024:.1f} MB (tracemalloc), process peak RSS "
-                    f"{result['peak_kb'] / 1024:.0f} MB (+{result['above_kb'] / 1024:.0f} MB)."
-                )
+                    wall, cpu = med[f"ours {fmt}"]
+                    add(table, (rows, database, fmt, "ours, in-process", wall, cpu,
+                                  f"{wall / floor_wall:.2f}× / {cpu / floor_cpu:.2f}× floor",
+                                  None))  # fmt: skip
+                wall, cpu = med["die xlsx"]
+                add(table, (rows, database, "xlsx", "django-import-export bulk, in-process",
+                              wall, cpu, f"{wall / floor_wall:.2f}× / {cpu / floor_cpu:.2f}× floor",
+                              None))  # fmt: skip
+                # Whole commands: process start to exit, committed, then deleted.
+                die_command = command_rounds(
+                    ctx, [sys.executable, __file__, "--child", "--job", "die-commit", "--file",
+                          str(flat)],
+                )  # fmt: skip
+                for fmt, path in files.items():
+                    ours_command = command_rounds(
+                        ctx, [sys.executable, "manage.py", "import_registrations", str(path),
+                              "--campaign", "2023", "--as-drafts", "--user", SECRETARIAT],
+                    )  # fmt: skip
+                    add(table, (rows, database, fmt, "ours, manage.py import_registrations",
+                                  ours_command["wall"], None,
+                                  f"{die_command['wall'] / ours_command['wall']:.2f}× faster than d-i-e",
+                                  ours_command["peak_kb"]))  # fmt: skip
+                add(table, (rows, database, "xlsx", "django-import-export bulk, process",
+                              die_command["wall"], None, "", die_command["peak_kb"]))  # fmt: skip
+                if database == "postgresql" and rows <= args.submit_rows:
+                    submit = run(env, "--job", "submit", "--file", str(official))
+                    notes = [n for n in submit["stderr"].splitlines() if n.startswith("notif")]
+                    add(table, (rows, database, "xlsx", "ours, submit at once (1 round)",
+                                  submit["seconds"], None,
+                                  f"{notes[-1].split()[-1] if notes else '?'} notifications",
+                                  submit["peak_kb"]))  # fmt: skip
+                print(f"{database} {rows} rows done ({time.monotonic() - began:.0f} s)", flush=True)
+            if database == "postgresql" and args.memory_rows:
+                memory_table(env, tmp, sizes[0], args.memory_rows, table)
+                hostile_line(env, tmp, sizes[0])
             if created:
                 drop_postgres(base_url, created)
+        print_table(table, args.rounds)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"\nLoad average {os.getloadavg()[0]:.1f} at the end.")
+        print(
+            f"\nLoad average {os.getloadavg()[0]:.1f} at the end; "
+            f"{time.monotonic() - began:.0f} s in all."
+        )
+
+
+def memory_table(env: dict, tmp: Path, small: int, large: int, table: list) -> None:
+    """Peak memory of the import (xlsx) and of the floor at ``small`` and ``large`` rows,
+    each in a fresh process (one round: memory does not depend on the machine's load):
+    what each extra row costs."""
+    run(env, "--job", "write", "--rows", str(large), "--out", str(tmp))
+    peaks = {}
+    for rows in (small, large):
+        for job in ("floor", "ours"):
+            result = run(env, "--job", job, "--file", str(tmp / f"bieu-mau-{rows}.xlsx"))
+            peaks[job, rows] = result
+            add(table, (rows, "postgresql", "xlsx", f"memory: {job}, in-process",
+                          result["seconds"], None,
+                          f"+{result['above_kb'] / 1024:.0f} MB (parser child "
+                          f"{result['parser_kb'] / 1024:.0f} MB)",
+                          result["peak_kb"]))  # fmt: skip
+    for job in ("floor", "ours"):
+        growth = peaks[job, large]["above_kb"] - peaks[job, small]["above_kb"]
+        add(table, (large, "postgresql", "xlsx", f"memory: {job}, growth per extra row",
+                      None, None, f"{growth * 1024 / (large - small):.0f} bytes/row", None))  # fmt: skip
+
+
+def hostile_line(env: dict, tmp: Path, rows: int) -> None:
+    sys.path.insert(0, str(BASE_DIR))
+    from tests.models_registry.hostile import xlsx_comment_bomb
+
+    hostile = tmp / "issue-15.xlsx"
+    hostile.write_bytes(xlsx_comment_bomb((tmp / f"bieu-mau-{rows}.xlsx").read_bytes()))
+    result = run(env, "--job", "hostile", "--file", str(hostile))
+    figures = {
+        line.split()[0]: float(line.split()[-1])
+        for line in result["stderr"].splitlines()
+        if line.startswith(("tracemalloc_peak", "request_seconds", "check_seconds"))
+    }
+    print(
+        f"Issue 15 upload ({hostile.stat().st_size / 1024 / 1024:.2f} MB, a 186 MB XML comment "
+        f"in <sheetData>): stored in {figures['request_seconds']:.3f} s, refused by the "
+        f"check in {figures['check_seconds']:.3f} s; Python peak "
+        f"{figures['tracemalloc_peak'] / 1024 / 1024:.1f} MB (tracemalloc), process peak RSS "
+        f"{result['peak_kb'] / 1024:.0f} MB (+{result['above_kb'] / 1024:.0f} MB).",
+        flush=True,
+    )
+
+
+def add(table: list, row: tuple) -> None:
+    """Keep a row of the final table, and print it at once (a long run shows progress)."""
+    table.append(row)
+    print("  " + " | ".join("" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
+                            for v in row), flush=True)  # fmt: skip
+
+
+def print_table(table: list, rounds: int) -> None:
+    print(
+        f"\n{'rows':>6} {'db':<10} {'fmt':<5} {'job':<42}{'wall s':>8}{'CPU s':>7}  "
+        f"{'peak':>6}  compared"
+    )
+    for rows, db, fmt, job, wall, cpu, versus, peak in table:
+        wall_text = f"{wall:8.2f}" if wall is not None else f"{'':>8}"
+        cpu_text = f"{cpu:7.2f}" if cpu is not None else f"{'':>7}"
+        peak_text = f"{peak / 1024:4.0f}MB" if peak else f"{'':>6}"
+        print(f"{rows:>6} {db:<10} {fmt:<5} {job:<42}{wall_text}{cpu_text}  {peak_text}  {versus}")
+    print(
+        f"(medians of {rounds} rounds unless marked; in-process jobs alternate in one process; "
+        "CPU = the process's and its parser child's; peak = the process's peak RSS)"
+    )
 
 
 if __name__ == "__main__":

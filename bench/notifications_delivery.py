@@ -19,6 +19,7 @@ update). Not a test: nothing is asserted.
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -154,6 +155,26 @@ def figures(label: str, rows, received, started: float, finished: float, extra: 
     return delivered, duplicated, lost
 
 
+def explain_duplicates(received, killed_at: list[int]) -> None:
+    """For each Message-ID the sink got twice: how many messages before a kill the first
+    copy was accepted. A first copy within the last few messages before a kill is the
+    window SMTP leaves open: accepted by the relay, its worker killed before the row
+    was marked sent."""
+    first: dict[str, int] = {}
+    for index, message in enumerate(received, start=1):
+        mid = message.message_id
+        if mid not in first:
+            first[mid] = index
+            continue
+        before_kill = [k for k in killed_at if k >= first[mid]]
+        where = (
+            f"{before_kill[0] - first[mid]} message(s) before kill #{killed_at.index(before_kill[0]) + 1}"
+            if before_kill
+            else "after the last kill"
+        )
+        print(f"  duplicate {mid}: first copy accepted {where}, again as message {index}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
@@ -161,6 +182,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
     import django
@@ -200,6 +222,7 @@ def main() -> None:
         build_directory()
         build_campaigns()
         print(
+            f"$ {' '.join(sys.argv)}\n"
             f"{args.count} notifications per run, worker concurrency {args.concurrency}, "
             f"broker {broker}, SMTP sink {smtp.host}:{smtp.port}, {os.cpu_count()} CPU(s), "
             f"load average {os.getloadavg()[0]:.1f} at start"
@@ -217,39 +240,46 @@ def main() -> None:
             workers.append(worker)
             return worker.start()
 
-        # The floor: Django-built messages over one SMTP connection, nothing else.
-        floor_rows = queue_batch("bench-floor", args.count, keep=False)
-        seconds = floor(floor_rows, smtp)
-        print(
-            f"Floor (Django e-mails over one SMTP connection): {len(floor_rows)} in "
-            f"{seconds:.1f} s, {len(floor_rows) / seconds:.0f} msg/s"
-        )
-
-        # Run 1: undisturbed.
+        # Rounds, alternating: the floor (Django-built messages over one SMTP
+        # connection, nothing else), then run 1 (the same number through the worker,
+        # undisturbed), so both sides meet the same machine load.
         worker = new_worker()
-        before = len(smtp.messages())
-        sessions_before = sessions()
-        started = time.monotonic()
-        rows = queue_batch("bench-calm", args.count)
-        queued = time.monotonic()
-        done = wait_all_sent("bench-calm", args.timeout)
-        finished = time.monotonic()
-        figures(
-            "Run 1 (no failures)",
-            rows,
-            smtp.messages()[before:],
-            started,
-            finished,
-            f" (queueing took {queued - started:.1f} s){'' if done else ' — TIMED OUT'}",
-        )
-        print(f"Database sessions opened during run 1: {sessions() - sessions_before}.")
+        floor_rates, worker_rates, worker_lost, worker_dups = [], [], 0, 0
+        for round_ in range(1, args.rounds + 1):
+            floor_rows = queue_batch(f"bench-floor-{round_}", args.count, keep=False)
+            seconds = floor(floor_rows, smtp)
+            floor_rates.append(len(floor_rows) / seconds)
+            print(
+                f"Round {round_}: floor (Django e-mails over one SMTP connection) "
+                f"{len(floor_rows)} in {seconds:.1f} s, {floor_rates[-1]:.0f} msg/s"
+            )
+            before = len(smtp.messages())
+            sessions_before = sessions()
+            started = time.monotonic()
+            rows = queue_batch(f"bench-calm-{round_}", args.count)
+            queued = time.monotonic()
+            done = wait_all_sent(f"bench-calm-{round_}", args.timeout)
+            finished = time.monotonic()
+            delivered, duplicated, lost = figures(
+                f"Round {round_}: run 1 (no failures)",
+                rows,
+                smtp.messages()[before:],
+                started,
+                finished,
+                f" (queueing took {queued - started:.1f} s){'' if done else ' — TIMED OUT'}; "
+                f"{sessions() - sessions_before} database session(s) opened",
+            )
+            worker_rates.append(delivered / (finished - started))
+            worker_lost += lost
+            worker_dups += duplicated
         worker.stop()
-        print(f"Load average {os.getloadavg()[0]:.1f} after run 1.")
+        load_run1 = os.getloadavg()[0]
 
         # Run 2: the worker is SIGKILLed `kills` times while delivering.
         state = {"worker": new_worker(), "kills": 0}
         before = len(smtp.messages())
         marks = [int(args.count * (k + 1) / (args.kills + 1)) for k in range(args.kills)]
+        killed_at: list[int] = []  # messages the sink had accepted when each kill landed
 
         def maybe_kill() -> None:
             if (
@@ -257,6 +287,7 @@ def main() -> None:
                 and len(smtp.messages()) - before >= marks[state["kills"]]
             ):
                 state["worker"].kill()
+                killed_at.append(len(smtp.messages()))
                 state["kills"] += 1
                 state["worker"] = new_worker()
 
@@ -264,13 +295,29 @@ def main() -> None:
         rows = queue_batch("bench-kill", args.count)
         done = wait_all_sent("bench-kill", args.timeout, on_progress=maybe_kill)
         finished = time.monotonic()
-        figures(
+        received = smtp.messages()
+        _, kill_dups, kill_lost = figures(
             f"Run 2 (worker SIGKILLed {state['kills']} times)",
             rows,
-            smtp.messages()[before:],
+            received[before:],
             started,
             finished,
             "" if done else " — TIMED OUT",
+        )
+        explain_duplicates(received, killed_at)
+        floor_median = statistics.median(floor_rates)
+        kill_label = f"outbox + worker, {state['kills']} SIGKILLs"
+        worker_median = statistics.median(worker_rates)
+        print(
+            f"\n{'':<34}{'msg/s (median of ' + str(args.rounds) + ')':>22}{'% of floor':>12}"
+            f"{'duplicated':>12}{'lost':>6}\n"
+            f"{'floor: Django, one SMTP connection':<34}{floor_median:>22.0f}{100:>11}%"
+            f"{'—':>12}{'—':>6}\n"
+            f"{'outbox + worker, undisturbed':<34}{worker_median:>22.0f}"
+            f"{100 * worker_median / floor_median:>11.0f}%{worker_dups:>12}{worker_lost:>6}\n"
+            f"{kill_label:<34}{'':>22}{'':>12}"
+            f"{kill_dups:>12}{kill_lost:>6}\n"
+            f"Load average {load_run1:.1f} after the rounds, {os.getloadavg()[0]:.1f} at the end."
         )
     finally:
         for worker in workers:

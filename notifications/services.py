@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
@@ -392,6 +391,22 @@ def duration_words(seconds: float) -> str:
 
 
 DB_ERRORS = (OperationalError, InterfaceError)
+_MARK_SENT_SQL = "UPDATE {table} SET status = %s, sent_at = %s, last_error = '' WHERE id = %s"
+
+
+def _claim(notification_id: int, now) -> Notification | None:
+    """PENDING → SENDING in one conditional statement that returns the claimed row
+    (``UPDATE … RETURNING``: one round trip instead of an update and a read); None when
+    the row was not pending (sent, failed, or claimed by another delivery)."""
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    claimed = list(
+        Notification.objects.raw(
+            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
+            "WHERE id = %s AND status = %s RETURNING *",
+            [Status.SENDING, now, notification_id, Status.PENDING],
+        )
+    )
+    return claimed[0] if claimed else None
 
 
 def _mark_sent(notification_id: int, *, deadline: float) -> None:
@@ -402,11 +417,14 @@ def _mark_sent(notification_id: int, *, deadline: float) -> None:
     restarting) is retried on a fresh connection, with short sleeps, until ``deadline``
     (monotonic), which the caller keeps inside the row's lease."""
     pause = 0.2
+    # The statement is written out, not built by the ORM: it is the first thing done
+    # once the server has said 250, and the shorter the time until PostgreSQL has it,
+    # the narrower the window in which a killed worker leaves a sent row unmarked.
+    sql = _MARK_SENT_SQL.format(table=connection.ops.quote_name(Notification._meta.db_table))
     while True:
         try:
-            Notification.objects.filter(pk=notification_id).update(
-                status=Status.SENT, sent_at=timezone.now(), last_error=""
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [Status.SENT, timezone.now(), notification_id])
             return
         except DB_ERRORS as exc:
             if connection.in_atomic_block or time.monotonic() + pause > deadline:
@@ -439,13 +457,19 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
     the database stayed unreachable for that whole time, before ``sent`` was recorded)."""
     started = time.monotonic()
     now = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, status=Status.PENDING).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if claimed != 1:
+    notification = _claim(notification_id, now)
+    if notification is None:
         return DeliveryResult("skipped")
-    notification = Notification.objects.get(pk=notification_id)
     mine = Notification.objects.filter(pk=notification_id, status=Status.SENDING, claimed_at=now)
+    # Recorded whatever happened to the row meanwhile: it went out, so no one sends it
+    # again. Never past the lease (minus a margin), nor the task's soft time limit.
+    # (Computed before sending: nothing but the mark itself runs after the 250.)
+    margin = 2.0
+    deadline = started + min(
+        settings.NOTIFICATIONS_MARK_SENT_RETRY_SECONDS,
+        settings.NOTIFICATIONS_LEASE_SECONDS - margin,
+        settings.CELERY_TASK_SOFT_TIME_LIMIT - margin,
+    )
     try:
         _send(notification)
     except PermanentFailure as exc:
@@ -467,14 +491,6 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
         )
         in_task = delay < settings.NOTIFICATIONS_FLUSH_EVERY
         return DeliveryResult("retry", retry_in=delay if in_task else None)
-    # Recorded whatever happened to the row meanwhile: it went out, so no one sends it
-    # again. Never past the lease (minus a margin), nor the task's soft time limit.
-    margin = 2.0
-    deadline = started + min(
-        settings.NOTIFICATIONS_MARK_SENT_RETRY_SECONDS,
-        settings.NOTIFICATIONS_LEASE_SECONDS - margin,
-        settings.CELERY_TASK_SOFT_TIME_LIMIT - margin,
-    )
     _mark_sent(notification_id, deadline=deadline)
     return DeliveryResult("sent")
 

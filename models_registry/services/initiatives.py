@@ -2,9 +2,10 @@
 ``workflow.services.transition_apply``)."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
@@ -221,12 +222,14 @@ def _duplicates(cases: list[Initiative]) -> RowsRefused:
 
 
 def initiatives_create(
-    *, actor, campaign: Campaign, rows: list[tuple[Unit, dict[str, Any]]]
+    *, actor, campaign: Campaign, rows: Iterable[tuple[Unit, dict[str, Any]]]
 ) -> list[Initiative]:
     """Many new drafts at once (a form's new rows): ``initiative_create``'s guarantees
     for each — the unit within the actor's units, end not before start, the level of the
-    campaign, one case per campaign, unit and name — but written with one multi-row
-    INSERT per ``BULK_BATCH`` cases and no savepoint per row. All or none: refusals
+    campaign, one case per campaign, unit and name — but written with one COPY on
+    PostgreSQL (elsewhere one multi-row INSERT per ``BULK_BATCH`` cases) and no
+    savepoint per row; ``rows`` is read once (a generator keeps a large form's row
+    dicts from all living at once). All or none: refusals
     raise ``RowsRefused`` with every refused row's index and messages; a name taken
     meanwhile (a unique violation) writes nothing and names the rows it hit. The
     database's own bookkeeping (the tally's triggers) sees ordinary INSERTs."""
@@ -234,18 +237,60 @@ def initiatives_create(
         raise WorkflowError(*closed)
     allowed = _allowed_units(actor)
     cases = []
+    checked: set[frozenset] = set()
+    now = timezone.now()
     for unit, data in rows:
-        initiative = Initiative(campaign=campaign, unit=unit, created_by=actor)
-        _fill(initiative, data, caller="initiatives_create")
+        keys = frozenset(data)
+        if keys not in checked:  # every row of a form names the same fields
+            if unknown := keys - set(EDITABLE_FIELDS):
+                raise TypeError(f"initiatives_create() got an unexpected field {min(unknown)!r}")
+            checked.add(keys)
+        initiative = Initiative(
+            campaign=campaign, unit=unit, created_by=actor, created_at=now, updated_at=now, **data
+        )
         initiative.fill_keys()
         cases.append(initiative)
     _check_many(cases, allowed)
     try:
         with transaction.atomic():
-            Initiative.objects.bulk_create(cases, batch_size=BULK_BATCH)
+            if connection.vendor == "postgresql":
+                _copy_insert(cases)
+            else:
+                Initiative.objects.bulk_create(cases, batch_size=BULK_BATCH)
     except IntegrityError:
         raise _duplicates(cases) from None
     return cases
+
+
+def _copy_insert(cases: list[Initiative]) -> None:
+    """Insert new ``cases`` with PostgreSQL's COPY: their ids drawn from the table's
+    sequence in one query, then every row streamed in one statement — no SQL to build
+    per row, the fastest way PostgreSQL takes rows (bulk_create's multi-row INSERT spends
+    more in Python than the database spends storing them). COPY fires the same INSERT
+    triggers (the tally's statement trigger sees its transition table). The cases'
+    values are already what the database stores (text, booleans, dates, aware
+    datetimes, ids); ``created_at``/``updated_at`` are set by the caller."""
+    if not cases:
+        return
+    meta = Initiative._meta
+    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    attnames = [f.attname for f in columns]
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [meta.db_table, len(cases)],
+        )
+        for case, (pk,) in zip(cases, cursor.fetchall(), strict=True):
+            case.pk = pk
+        table = connection.ops.quote_name(meta.db_table)
+        with cursor.cursor.copy(f"COPY {table} (id, {names}) FROM STDIN") as copy:
+            for case in cases:
+                values = case.__dict__
+                copy.write_row([case.pk, *[values[a] for a in attnames]])
+    for case in cases:
+        case._state.adding = False
+        case._state.db = connection.alias
 
 
 def initiatives_update(

@@ -76,7 +76,7 @@ def registration_import_apply(
         with transaction.atomic():
             try:
                 created = initiatives_create(
-                    actor=actor, campaign=campaign, rows=[(r.unit, r.data()) for r in creates]
+                    actor=actor, campaign=campaign, rows=((r.unit, r.data()) for r in creates)
                 )
             except RowsRefused as refused:
                 _report(outcome, creates, refused.refused)

@@ -104,23 +104,31 @@ def registration_import_plan(
             continue
         row.unit = found
 
-    keys = {(row.unit.pk, fold(row.name)) for row in rows if row.unit and row.name}
+    # Each row's (unit, folded name), folded once; the names grouped by unit, so that
+    # each chunk of units gathers its names without going through every row again.
+    row_keys: list[tuple[int, str] | None] = [
+        (row.unit.pk, fold(row.name)) if row.unit is not None and row.name else None for row in rows
+    ]
+    names_of: dict[int, set[str]] = {}
+    for key in row_keys:
+        if key is not None:
+            names_of.setdefault(key[0], set()).add(key[1])
     existing: dict[tuple[int, str], Initiative] = {}
-    unit_ids = sorted({unit_id for unit_id, _ in keys})
+    unit_ids = sorted(names_of)
     for start in range(0, len(unit_ids), 500):
         chunk = unit_ids[start : start + 500]
-        names = {key for unit_id, key in keys if unit_id in set(chunk)}
+        names = set().union(*(names_of[unit_id] for unit_id in chunk))
         for case in Initiative.objects.filter(
             campaign=campaign, unit_id__in=chunk, name_key__in=names
         ):
             existing[(case.unit_id, case.name_key)] = case
+    del names_of
 
     seen: dict[tuple[int, str], int] = {}
     deadline_errors: dict[int, list[str]] = {}
-    for row in rows:
-        if row.unit is None or not row.name:
+    for row, key in zip(rows, row_keys, strict=True):
+        if key is None:
             continue
-        key = (row.unit.pk, fold(row.name))
         if key in seen:
             row.problem(
                 F.COL_NAME, read.letters[F.COL_NAME], DUPLICATE_IN_FILE.format(other=seen[key])

@@ -70,7 +70,7 @@ ACTION_LABELS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the form: 50,000 of them at most
 class PlannedRow:
     row: int
     sheet_row: int
