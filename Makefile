@@ -3,15 +3,11 @@
 #               together (one command; Ctrl-C stops all three)
 #   make test   venv + dependencies + browser, then ruff and the whole pytest suite on
 #               PostgreSQL and Redis: DATABASE_URL/REDIS_URL when set, otherwise private
-#               throwaway servers (scripts/test-services.sh installs, starts and removes them),
-#               in TEST_WORKERS parallel processes (pytest-xdist; tests/parallel.py)
+#               throwaway servers (scripts/test-services.sh installs, starts and removes them)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# pytest-xdist processes for `make test` (measured on 2 cores: README, "Tests in parallel");
-# TEST_WORKERS=0 runs the suite in one process.
-TEST_WORKERS ?= 4
 
 .PHONY: setup run test lint browser office bench clean
 
@@ -52,7 +48,7 @@ lint: setup
 
 test: setup browser office lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	scripts/test-services.sh $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	scripts/test-services.sh $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
