@@ -5,6 +5,13 @@ from django.conf import settings
 
 from .browser import browser, page, phone_page  # noqa: F401  (fixtures for every folder)
 from .factories import build_world, make_draft
+from .parallel import (
+    clone_worker_database,
+    drop_database,
+    isolate_worker,
+    template_name,
+    worker_index,
+)
 from .shared_services import _module_worker, _smtp_server  # noqa: F401  (every folder)
 
 
@@ -23,6 +30,39 @@ def pytest_configure(config):
             "The suite needs Redis, but REDIS_URL is not set. Run `make test`, or "
             "scripts/test-services.sh .venv/bin/pytest …"
         )
+    # Under pytest-xdist (-n): this worker's own Redis database and var folder.
+    isolate_worker()
+
+
+def pytest_sessionfinish(session):
+    if worker_index() is None and getattr(session.config.option, "numprocesses", None):
+        drop_database(template_name())  # the workers' template (tests/parallel.py)
+
+
+@pytest.fixture(scope="session")
+def _worker_database(request, django_db_modify_db_settings):
+    """Under xdist, this worker's test database, copied from the run's migrated template
+    instead of migrated again (tests/parallel.py); dropped at the end."""
+    option = request.config.getvalue
+    if worker_index() is None or option("reuse_db") or option("nomigrations"):
+        yield False
+        return
+    name = settings.DATABASES["default"]["TEST"]["NAME"]
+    clone_worker_database(name)
+    yield True
+    drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, _worker_database):
+    # pytest-django's, except that a worker's copied database is kept as it is: migrate
+    # then finds nothing to do (its teardown is _worker_database's).
+    return _worker_database or request.config.getvalue("reuse_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, _worker_database):
+    return not _worker_database and request.config.getvalue("create_db")
 
 
 @pytest.fixture
