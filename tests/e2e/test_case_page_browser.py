@@ -2,10 +2,11 @@
 ký" with its reasons, then enabled once the draft is complete; discarding a draft; the
 returned badge at the top and in the unit's to-do; the chair's ticks and number kept
 after a refused close; the timeline's entries. Screenshots at 390 and 1366 px go to
-``SHOTS`` (``/work/shots/casepage`` by default) for a person to look at."""
+``DVK_SHOTS`` when set, for a person to look at (else a temporary folder)."""
 
 import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,15 +23,14 @@ from workflow.services import transition_apply
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("DVK_SHOTS", "/work/shots/casepage"))
-
 
 def shoot(page, name: str) -> None:
     """The page at a phone's and a desktop's width, whole."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    folder = Path(os.environ.get("DVK_SHOTS") or tempfile.gettempdir()) / "casepage"
+    folder.mkdir(parents=True, exist_ok=True)
     for width, height in ((390, 844), (1366, 900)):
         page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
