@@ -187,6 +187,9 @@ def _xlsx() -> bytes:
         # A genuine workbook: a good attachment elsewhere, but no signed report.
         ("so-lieu.xlsx", _xlsx(), services.FILE_NOT_REPORT.format(name="so-lieu.xlsx")),
     ],
+    # Named by the file: a built workbook's bytes carry its zip time, and every
+    # pytest-xdist worker must collect the same test ids.
+    ids=["pdf-not-pdf", "exe", "xlsx"],
 )  # fmt: skip
 def test_the_signed_report_goes_through_the_projects_upload_checks(
     world, answer_a, name, content, expected
