@@ -75,9 +75,10 @@ def test_the_2023_tong_ket_counts_the_cases_the_demo_recognised_by_year_end(db):
     states = _by_state(report)
     assert states[State.RECOGNIZED] == recognised == 2
     assert states[State.NOT_RECOGNIZED] == 1
-    assert states[State.INSPECTED] == Initiative.objects.filter(
-        campaign=campaign, state=State.INSPECTED
-    ).count()
+    assert (
+        states[State.INSPECTED]
+        == Initiative.objects.filter(campaign=campaign, state=State.INSPECTED).count()
+    )
     assert len(report.tables["recognized"].rows) == recognised
     # The medians read the milestones, on the days of the visits and the decisions.
     durations = report.overview.durations
@@ -88,13 +89,9 @@ def test_the_2023_tong_ket_counts_the_cases_the_demo_recognised_by_year_end(db):
 def test_the_milestones_are_the_days_the_demo_acted_on_in_office_hours(db):
     demo_load()
     visits = Initiative.objects.filter(campaign__year=2023, inspected_at__isnull=False)
-    assert {c.inspected_at.astimezone(ZONE).date() for c in visits} == {
-        datetime.date(2023, 10, 20)
-    }
+    assert {c.inspected_at.astimezone(ZONE).date() for c in visits} == {datetime.date(2023, 10, 20)}
     decided = Initiative.objects.filter(campaign__year=2023, decided_at__isnull=False)
-    assert {c.decided_at.astimezone(ZONE).date() for c in decided} == {
-        datetime.date(2023, 10, 30)
-    }
+    assert {c.decided_at.astimezone(ZONE).date() for c in decided} == {datetime.date(2023, 10, 30)}
     for case in Initiative.objects.filter(campaign__year=2022):
         assert case.created_at.astimezone(ZONE).date() == datetime.date(2022, 2, 21)
         assert case.registered_at.astimezone(ZONE).date() == datetime.date(2022, 3, 1)
