@@ -30,6 +30,8 @@ from units.models import Unit
 from workflow.lifecycle import State
 from workflow.services import transition_apply
 
+from .backdate import Stamps
+
 MEMBER_USERNAMES = ("thanhvien1.bcd", "thanhvien2.bcd", "thanhvien3.bcd")
 
 # (unit, name, subject, target rank, fields, passes the inspection)
@@ -100,7 +102,9 @@ def _vote_all(committee: Committee, case, *, in_favour: bool, comment: str = "")
         )
 
 
-def _close(committee: Committee, cases: list, *, number: str, day: datetime.date) -> None:
+def _close(
+    committee: Committee, cases: list, *, number: str, day: datetime.date, stamps: Stamps
+) -> None:
     ids = [VoteRound.objects.get(committee=committee, case=c, status="open").pk for c in cases]
     rounds_close(
         actor=committee.chair,
@@ -111,9 +115,12 @@ def _close(committee: Committee, cases: list, *, number: str, day: datetime.date
         reason="" if len(cases) > 1 else "Hội đồng đề nghị đơn vị tiếp tục hoàn thiện mô hình.",
         today=day,
     )
+    stamps.acted(day)
 
 
-def _inspect(cases: list, *, people: dict, campaign: Campaign, passes: dict, day) -> None:
+def _inspect(
+    cases: list, *, people: dict, campaign: Campaign, passes: dict, day, stamps: Stamps
+) -> None:
     """Book and log one inspection per case through the inspection services."""
     inspector = people["inspector"]
     booked = inspection_schedule(
@@ -126,6 +133,7 @@ def _inspect(cases: list, *, people: dict, campaign: Campaign, passes: dict, day
         confirm=True,
         today=day - datetime.timedelta(days=10),
     ).inspections
+    stamps.acted(day - datetime.timedelta(days=10))
     for inspection in booked:
         case = inspection.case
         passed = passes[case.pk]
@@ -147,9 +155,12 @@ def _inspect(cases: list, *, people: dict, campaign: Campaign, passes: dict, day
             ),
             today=day,
         )
+        stamps.acted(day)
 
 
-def _seed_2022(*, people: dict, units: dict, campaign: Campaign, committees: dict) -> list:
+def _seed_2022(
+    *, people: dict, units: dict, campaign: Campaign, committees: dict, stamps: Stamps
+) -> list:
     """Run, inspect and decide the 2022 models once. Returns the cases made (or [])."""
     if Initiative.objects.filter(campaign=campaign).exists():
         return []
@@ -172,24 +183,34 @@ def _seed_2022(*, people: dict, units: dict, campaign: Campaign, committees: dic
             target_level=levels[rank],
             **{f"field_{f}": True for f in fields},
         )
+        stamps.created(case, datetime.date(2022, 2, 21))
         transition_apply(case=case, name="submit", actor=officer, today=datetime.date(2022, 3, 1))
+        stamps.acted(datetime.date(2022, 3, 1))
         transition_apply(case=case, name="start", actor=None, today=case.start_date)
+        stamps.acted(case.start_date)
         cases.append(case)
         passes[case.pk] = passed
-    _inspect(cases, people=people, campaign=campaign, passes=passes, day=datetime.date(2022, 9, 20))
+    _inspect(
+        cases,
+        people=people,
+        campaign=campaign,
+        passes=passes,
+        day=datetime.date(2022, 9, 20),
+        stamps=stamps,
+    )
 
     base, city = committees[(2022, 1)], committees[(2022, 2)]
     decided_on = datetime.date(2022, 10, 14)
     for case in cases:
         _vote_all(base, case, in_favour=passes[case.pk], comment="Nhất trí với đoàn kiểm tra.")
-    _close(base, cases, number="98-QĐ/BCĐ", day=decided_on)
+    _close(base, cases, number="98-QĐ/BCĐ", day=decided_on, stamps=stamps)
     upgraded = cases[0]  # registered for the city level: the city committee raises it
     _vote_all(city, upgraded, in_favour=True, comment="Mô hình tiêu biểu, đề nghị nâng cấp.")
-    _close(city, [upgraded], number="99-QĐ/BCĐ", day=decided_on)
+    _close(city, [upgraded], number="99-QĐ/BCĐ", day=decided_on, stamps=stamps)
     return cases
 
 
-def _carry_over(*, people: dict, c2022: Campaign, c2023: Campaign) -> None:
+def _carry_over(*, people: dict, c2022: Campaign, c2023: Campaign, stamps: Stamps) -> None:
     source = Initiative.objects.filter(
         campaign=c2022, name=CARRIED_2022, state=State.RECOGNIZED
     ).first()
@@ -197,10 +218,13 @@ def _carry_over(*, people: dict, c2022: Campaign, c2023: Campaign) -> None:
         return
     from .registry import _officer_for
 
-    initiative_carry_over(actor=_officer_for(source.unit, people), source=source, campaign=c2023)
+    case = initiative_carry_over(
+        actor=_officer_for(source.unit, people), source=source, campaign=c2023
+    )
+    stamps.created(case, datetime.date(2023, 2, 10))  # with the other 2023 drafts
 
 
-def _seed_2023(*, campaign: Campaign, committees: dict) -> None:
+def _seed_2023(*, campaign: Campaign, committees: dict, stamps: Stamps) -> None:
     """Decide some of the inspected 2023 models once, leave the rest to the members."""
     base, city = committees[(campaign.year, 1)], committees[(campaign.year, 2)]
     if VoteRound.objects.filter(committee__in=[base, city]).exists():
@@ -224,7 +248,7 @@ def _seed_2023(*, campaign: Campaign, committees: dict) -> None:
         _vote_all(base, case, in_favour=True, comment="Mô hình hiệu quả, lan tỏa tốt.")
     for case in failed[:1]:
         _vote_all(base, case, in_favour=False, comment="Kết quả kiểm tra chưa đạt.")
-    _close(base, recognised + failed[:1], number="125-QĐ/BCĐ", day=decided_on)
+    _close(base, recognised + failed[:1], number="125-QĐ/BCĐ", day=decided_on, stamps=stamps)
     # One round left open: two of four have voted, the chair's page shows it short.
     members = list(base.members.exclude(pk=base.chair_id).order_by("pk"))
     for case in halfway:
@@ -232,14 +256,18 @@ def _seed_2023(*, campaign: Campaign, committees: dict) -> None:
             vote_cast(actor=member, committee=base, case=case, in_favour=in_favour)
     # The city committee raises the first recognised model to the city level.
     _vote_all(city, recognised[0], in_favour=True, comment="Đề nghị công nhận cấp thành phố.")
-    _close(city, [recognised[0]], number="131-QĐ/BCĐ", day=datetime.date(2023, 11, 6))
+    _close(
+        city, [recognised[0]], number="131-QĐ/BCĐ", day=datetime.date(2023, 11, 6), stamps=stamps
+    )
 
 
-def committees_seed(*, people: dict, units: dict, c2022: Campaign, c2023: Campaign) -> None:
+def committees_seed(
+    *, people: dict, units: dict, c2022: Campaign, c2023: Campaign, stamps: Stamps
+) -> None:
     """Committees for both levels of 2022 and 2023, and their decisions (see module)."""
     users = get_user_model().objects
     members = list(users.filter(username__in=MEMBER_USERNAMES).order_by("username"))
     committees = committees_ensure(city=units["city"], chair=people["chair"], members=members)
-    _seed_2022(people=people, units=units, campaign=c2022, committees=committees)
-    _carry_over(people=people, c2022=c2022, c2023=c2023)
-    _seed_2023(campaign=c2023, committees=committees)
+    _seed_2022(people=people, units=units, campaign=c2022, committees=committees, stamps=stamps)
+    _carry_over(people=people, c2022=c2022, c2023=c2023, stamps=stamps)
+    _seed_2023(campaign=c2023, committees=committees, stamps=stamps)

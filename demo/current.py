@@ -25,6 +25,8 @@ from plans.services import campaign_create_from
 from units.text import fold
 from workflow.services import transition_apply
 
+from .backdate import Stamps
+
 DAY = datetime.timedelta(days=1)
 
 # (unit, model, subject, fields, the state it is brought to)
@@ -125,7 +127,9 @@ def _visit(case: Initiative, *, passed: bool, day: datetime.date) -> VisitInput:
     )
 
 
-def current_seed(*, people: dict, units: dict, source: Campaign, today: datetime.date) -> int:
+def current_seed(
+    *, people: dict, units: dict, source: Campaign, today: datetime.date, stamps: Stamps
+) -> int:
     """The live year (see the module). Returns how many cases it created."""
     from .registry import _officer_for
 
@@ -155,10 +159,13 @@ def current_seed(*, people: dict, units: dict, source: Campaign, today: datetime
         )
         created += 1
         cases.setdefault(target, []).append(case)
+        submitted_on = min(start - 2 * DAY, today - 3 * DAY) if running else today - 3 * DAY
+        # Written two days before it was sent (a draft: two days ago).
+        stamps.created(case, (today if target == "draft" else submitted_on) - 2 * DAY)
         if target == "draft":
             continue
-        submitted_on = min(start - 2 * DAY, today - 3 * DAY) if running else today - 3 * DAY
         transition_apply(case=case, name="submit", actor=officer, today=submitted_on)
+        stamps.acted(submitted_on)
         if target == "returned":
             transition_apply(
                 case=case,
@@ -167,6 +174,7 @@ def current_seed(*, people: dict, units: dict, source: Campaign, today: datetime
                 reason=RETURN_REASON,
                 today=today - DAY,
             )
+            stamps.acted(today - DAY)
         elif target == "withdrawn":
             transition_apply(
                 case=case,
@@ -175,14 +183,20 @@ def current_seed(*, people: dict, units: dict, source: Campaign, today: datetime
                 reason="Đơn vị gộp nhiệm vụ vào mô hình khác.",
                 today=today - DAY,
             )
+            stamps.acted(today - DAY)
         elif running:
             transition_apply(case=case, name="start", actor=None, today=start)
+            stamps.acted(start)
     if created:
-        _inspections_and_votes(people=people, campaign=campaign, cases=cases, today=today)
+        _inspections_and_votes(
+            people=people, campaign=campaign, cases=cases, today=today, stamps=stamps
+        )
     return created
 
 
-def _inspections_and_votes(*, people: dict, campaign: Campaign, cases: dict, today) -> None:
+def _inspections_and_votes(
+    *, people: dict, campaign: Campaign, cases: dict, today, stamps: Stamps
+) -> None:
     if Inspection.objects.filter(case__campaign=campaign).exists():
         return
     inspector, secretariat = people["inspector"], people["secretariat"]
@@ -201,11 +215,13 @@ def _inspections_and_votes(*, people: dict, campaign: Campaign, cases: dict, tod
             confirm=True,
             today=visit_day - 7 * DAY,
         ).inspections
+        stamps.acted(visit_day - 7 * DAY)
         failing = {c.pk for c in cases.get("not_recognized", [])}
         for inspection in booked:
             passed = inspection.case_id not in failing
             data = _visit(inspection.case, passed=passed, day=visit_day)
             visit_complete(actor=inspector, inspection=inspection, data=data, today=visit_day)
+            stamps.acted(visit_day)
     if cases.get("visit_next_week"):
         inspection_schedule(
             actor=secretariat,
@@ -217,6 +233,7 @@ def _inspections_and_votes(*, people: dict, campaign: Campaign, cases: dict, tod
             confirm=True,
             today=today,
         )
+        stamps.acted(today)
     committee = (
         Committee.objects.filter(level__campaign=campaign).order_by("level__rank", "pk").first()
     )
@@ -240,6 +257,7 @@ def _inspections_and_votes(*, people: dict, campaign: Campaign, cases: dict, tod
             reason="",
             today=today - 2 * DAY,
         )
+        stamps.acted(today - 2 * DAY)
     # One round open halfway: two members have voted, the others can press the buttons.
     others = [m for m in members if m.pk != committee.chair_id]
     for case in cases.get("voting", []):

@@ -15,6 +15,8 @@ from units.models import Membership
 from workflow.lifecycle import Role, State
 from workflow.services import transition_apply
 
+from .backdate import Stamps
+
 # DESIGN.md §3, as practised in Lâm Đồng: five criteria each, 20 points each.
 CRITERIA = {
     Subject.COLLECTIVE: [
@@ -121,7 +123,9 @@ def _visit(case: Initiative, rng: random.Random, criteria: list[Criterion], *, s
     )
 
 
-def inspections_seed(*, people: dict, logins, city, c2022: Campaign, c2023: Campaign) -> int:
+def inspections_seed(
+    *, people: dict, logins, city, c2022: Campaign, c2023: Campaign, stamps: Stamps
+) -> int:
     """Criteria for 2022 and 2023; then, once, two rounds of 2023 inspections: most of the
     first round logged (cases become "inspected"), one draft, one re-inspection asked,
     and a second round booked. Returns how many inspections it booked."""
@@ -152,6 +156,7 @@ def inspections_seed(*, people: dict, logins, city, c2022: Campaign, c2023: Camp
         confirm=True,
         today=datetime.date(2023, 10, 5),
     ).inspections
+    stamps.acted(datetime.date(2023, 10, 5))
     criteria = {
         subject: list(Criterion.objects.filter(campaign=c2023, subject=subject).order_by("order"))
         for subject in Subject
@@ -164,6 +169,7 @@ def inspections_seed(*, people: dict, logins, city, c2022: Campaign, c2023: Camp
             visit_save_draft(actor=second, inspection=inspection, data=data, today=day_1)
             continue
         visit_complete(actor=lead, inspection=inspection, data=data, today=day_1)
+        stamps.acted(day_1)
     # The committee wants a second look at one weak result: it waits to be booked.
     weak = booked[3].case
     weak.refresh_from_db()
@@ -175,6 +181,7 @@ def inspections_seed(*, people: dict, logins, city, c2022: Campaign, c2023: Camp
             reason="Kết quả chấm điểm thấp, đề nghị kiểm tra lại sau khi đơn vị bổ sung giải pháp.",
             today=datetime.date(2023, 10, 25),
         )
+        stamps.acted(datetime.date(2023, 10, 25))
     booked += inspection_schedule(
         actor=secretariat,
         cases=later,
@@ -185,4 +192,5 @@ def inspections_seed(*, people: dict, logins, city, c2022: Campaign, c2023: Camp
         confirm=True,
         today=datetime.date(2023, 11, 1),
     ).inspections
+    stamps.acted(datetime.date(2023, 11, 1))
     return len(booked)

@@ -23,6 +23,8 @@ from units.text import fold
 from workflow.lifecycle import Role, State
 from workflow.services import transition_apply
 
+from .backdate import Stamps
+
 DEMO_PASSWORD = "DanVanKheo@2023"
 TODAY_TOO_EARLY = "Ngày của dữ liệu mẫu phải sau năm 2023 (năm 2022 và 2023 là các năm đã qua)."
 
@@ -318,13 +320,16 @@ def _officer_for(unit: Unit, people: dict):
     return people["city_officer"]
 
 
-def _drive(case: Initiative, target: str, officer, secretariat, rng: random.Random) -> None:
+def _drive(
+    case: Initiative, target: str, officer, secretariat, rng: random.Random, stamps: Stamps
+) -> None:
     """Move a fresh draft to ``target`` through the workflow service, as people would."""
     submitted_on = datetime.date(2023, 2, 20) + datetime.timedelta(days=rng.randrange(14))
     if target == State.DRAFT:
         return
     if target == "returned":
         transition_apply(case=case, name="submit", actor=officer, today=submitted_on)
+        stamps.acted(submitted_on)
         transition_apply(
             case=case,
             name="return_for_revision",
@@ -332,8 +337,10 @@ def _drive(case: Initiative, target: str, officer, secretariat, rng: random.Rand
             reason="Mục tiêu chưa có chỉ tiêu cụ thể, đề nghị đơn vị bổ sung số liệu.",
             today=submitted_on,
         )
+        stamps.acted(submitted_on)
         return
     transition_apply(case=case, name="submit", actor=officer, today=submitted_on)
+    stamps.acted(submitted_on)
     if target == State.REGISTERED:
         return
     if target == State.WITHDRAWN:
@@ -344,8 +351,12 @@ def _drive(case: Initiative, target: str, officer, secretariat, rng: random.Rand
             reason="Đơn vị sáp nhập nhiệm vụ vào mô hình khác.",
             today=submitted_on,
         )
+        stamps.acted(submitted_on)
         return
+    # Started by the daily sweep on its start date (or, started before it was sent,
+    # right after: the stamps keep the case's log in order).
     transition_apply(case=case, name="start", actor=None, today=case.start_date)
+    stamps.acted(case.start_date)
 
 
 # What the outbox rows the demo wrote say instead of a delivery (status "sent", no
@@ -369,6 +380,7 @@ def seed_demo(
     if today.year <= 2023:
         raise ValueError(TODAY_TOO_EARLY)
     last_row = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    stamps = Stamps()  # the past on its own dates (demo/backdate.py)
     units = build_directory()
     c2022, c2023 = build_campaigns()
     logins, people = build_people(units)
@@ -404,24 +416,29 @@ def seed_demo(
                 target_level=levels[c2023.pk][1 if rng.random() < 0.3 else 0],
                 **{f"field_{f}": True for f in fields},
             )
+            # Written in the first half of February, before any was sent.
+            stamps.created(case, datetime.date(2023, 2, 1) + datetime.timedelta(days=index % 14))
             target = rng.choices(states, weights)[0]
-            _drive(case, target, officer, people["secretariat"], rng)
+            _drive(case, target, officer, people["secretariat"], rng, stamps)
             created += 1
     from .inspections import inspections_seed  # criteria, inspections, visits (a cycle)
 
-    inspections_seed(people=people, logins=logins, city=units["city"], c2022=c2022, c2023=c2023)
+    inspections_seed(
+        people=people, logins=logins, city=units["city"], c2022=c2022, c2023=c2023, stamps=stamps
+    )
     from .committees import committees_seed  # committees, votes, decisions (issue 6)
 
-    committees_seed(people=people, units=units, c2022=c2022, c2023=c2023)
+    committees_seed(people=people, units=units, c2022=c2022, c2023=c2023, stamps=stamps)
     # 2022 is history: closed, read-only. 2023 stays open, as the plan it was (its
     # deadline long past), for the imports and exports of its forms.
     Campaign.objects.filter(pk=c2022.pk).update(status=CampaignStatus.CLOSED)
     from .current import current_seed  # the live year, made from the 2023 plan
 
-    created += current_seed(people=people, units=units, source=c2023, today=today)
+    created += current_seed(people=people, units=units, source=c2023, today=today, stamps=stamps)
     from .library import library_seed  # two recognised models in the library (issue 16)
 
     library_seed(people=people)
+    stamps.apply()
     if not send_mail:
         Notification.objects.filter(pk__gt=last_row, status=Status.PENDING).update(
             status=Status.SENT, last_error=DEMO_NOT_SENT
