@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit import services as audit
 from models_registry.models import Initiative, ProgressAttachment
 from models_registry.selectors import carry_over_target
-from models_registry.services.carry_over import shift_years
+from models_registry.services.carry_over import fields_in_campaign
 from models_registry.services.initiatives import initiative_create
 from units.access import is_secretariat, units_for_officer
 from units.models import Unit
@@ -214,25 +214,10 @@ def initiative_replicate(*, actor, source: Initiative, unit: Unit) -> Initiative
             raise WorkflowError(
                 REPLICATE_ALREADY.format(unit=unit.name, year=campaign.year, name=existing.name)
             )
-        years = campaign.year - locked.campaign.year
-        target_level = (
-            campaign.levels.filter(rank=locked.target_level.rank).first()
-            if locked.target_level
-            else None
-        )
         return initiative_create(
             actor=actor,
             campaign=campaign,
             unit=unit,
             based_on=locked,
-            name=locked.name,
-            goals=locked.goals,
-            field_economy=locked.field_economy,
-            field_culture_society=locked.field_culture_society,
-            field_defence_security=locked.field_defence_security,
-            field_political_system=locked.field_political_system,
-            subject=locked.subject,
-            start_date=shift_years(locked.start_date, max(years, 0)),
-            end_date=shift_years(locked.end_date, max(years, 0)),
-            target_level=target_level,
+            **fields_in_campaign(locked, campaign),
         )

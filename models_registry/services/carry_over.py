@@ -52,6 +52,31 @@ def shift_years(day: datetime.date | None, years: int) -> datetime.date | None:
         return day.replace(year=day.year + years, day=28)
 
 
+def fields_in_campaign(source: Initiative, campaign: Campaign) -> dict:
+    """What a new case copied from ``source`` into ``campaign`` takes of it (carried
+    over, or replicated by another unit): the name, goals, fields and subject; the dates
+    moved on by the years between the two campaigns (never back); the target level of
+    the same rank in ``campaign``, if it has one."""
+    years = max(campaign.year - source.campaign.year, 0)
+    target_level = (
+        campaign.levels.filter(rank=source.target_level.rank).first()
+        if source.target_level
+        else None
+    )
+    return {
+        "name": source.name,
+        "goals": source.goals,
+        "field_economy": source.field_economy,
+        "field_culture_society": source.field_culture_society,
+        "field_defence_security": source.field_defence_security,
+        "field_political_system": source.field_political_system,
+        "subject": source.subject,
+        "start_date": shift_years(source.start_date, years),
+        "end_date": shift_years(source.end_date, years),
+        "target_level": target_level,
+    }
+
+
 def _unit_problem(unit: Unit, campaign: Campaign) -> str | None:
     if unit.active_to and unit.active_to < campaign.registration_deadline:
         message = UNIT_INACTIVE.format(unit=unit.name, until=unit.active_to.strftime("%d/%m/%Y"))
@@ -97,25 +122,10 @@ def initiative_carry_over(*, actor, source: Initiative, campaign: Campaign) -> I
         problem = _unit_problem(locked.unit, campaign)
         if problem:
             raise WorkflowError(problem)
-        years = campaign.year - locked.campaign.year
-        target_level = (
-            campaign.levels.filter(rank=locked.target_level.rank).first()
-            if locked.target_level
-            else None
-        )
         return initiative_create(
             actor=actor,
             campaign=campaign,
             unit=locked.unit,
             continues_from=locked,
-            name=locked.name,
-            goals=locked.goals,
-            field_economy=locked.field_economy,
-            field_culture_society=locked.field_culture_society,
-            field_defence_security=locked.field_defence_security,
-            field_political_system=locked.field_political_system,
-            subject=locked.subject,
-            start_date=shift_years(locked.start_date, years),
-            end_date=shift_years(locked.end_date, years),
-            target_level=target_level,
+            **fields_in_campaign(locked, campaign),
         )

@@ -9,6 +9,7 @@ from library import services
 from library.models import Publication, PublishedPhoto
 from library.selectors import library_models, replications_by_year
 from models_registry.models import Initiative, ProgressAttachment
+from models_registry.services.initiatives import initiative_discard
 from tests.factories import make_draft
 from tests.library.helpers import (
     decide,
@@ -38,7 +39,7 @@ def not_recognised_cases(world) -> dict:
         inspect(world, [make_running_with_photo(world, name="Mô hình không được công nhận")]),
         in_favour=False,
     )
-    withdrawn = make_draft(world, name="Mô hình đã rút")
+    withdrawn = submit(world, make_draft(world, name="Mô hình đã rút"))
     transition_apply(case=withdrawn, name="withdraw", actor=world.officer_a, reason="Thôi.")
     return {
         State.DRAFT: make_draft(world, name="Bản nháp"),
@@ -254,6 +255,17 @@ class TestReplication:
         draft = services.initiative_replicate(
             actor=world.officer_b, source=model, unit=world.ward_b
         )
+        submit(world, draft)
         transition_apply(case=draft, name="withdraw", actor=world.officer_b, reason="Chưa phù hợp.")
+        assert library_models().get().replication_count == 0
+        assert replications_by_year() == []
+
+    def test_a_discarded_replication_no_longer_counts(self, world):
+        (model,) = make_published(world, ["Mô hình được công nhận"])
+        draft = services.initiative_replicate(
+            actor=world.officer_b, source=model, unit=world.ward_b
+        )
+        assert library_models().get().replication_count == 1
+        initiative_discard(actor=world.officer_b, initiative=draft)
         assert library_models().get().replication_count == 0
         assert replications_by_year() == []
