@@ -71,10 +71,12 @@ def test_the_secretariat_makes_next_years_plan_from_this_years_and_opens_it(
 
 
 def test_an_extension_after_the_deadline_lets_the_ward_submit(page, live_server, world, draft):
-    # On the real clock the 2023 deadline is long past: the officer cannot submit.
+    # On the real clock the 2023 deadline is long past: the officer cannot submit, and
+    # the disabled button says why.
     login(page, live_server, world.officer_a.username, PASSWORD)
     page.goto(f"{live_server.url}{draft.get_absolute_url()}")
-    assert page.locator("button[data-transition=submit]").count() == 0
+    assert page.locator("button[data-transition=submit]").is_disabled()
+    assert "Đã quá hạn đăng ký" in page.inner_text("#submit-blockers")
     sign_out(page)
 
     login(page, live_server, world.secretariat.username, PASSWORD)
