@@ -108,8 +108,10 @@ def _progress_report_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_report(initiative, request.user):
         messages.error(request, CANNOT_REPORT)
         return redirect(initiative)
-    form = ProgressReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and _all_problems_at_their_fields(form, initiative):
+    posted = request.method == "POST"
+    # Bound on every POST, an empty one too: it is then refused field by field.
+    form = ProgressReportForm(request.POST, request.FILES) if posted else ProgressReportForm()
+    if posted and _all_problems_at_their_fields(form, initiative):
         data = form.cleaned_data
         try:
             progress_report_create(
@@ -128,7 +130,7 @@ def _progress_report_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, REPORT_SAVED)
             return redirect(f"{initiative.get_absolute_url()}#tien-do")
-    if request.method == "POST":
+    if posted:
         messages.error(request, FIX_BELOW)
     return render(
         request,

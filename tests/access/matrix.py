@@ -778,7 +778,9 @@ MATRIX: dict[str, Row] = {
             "secretariat": (("-", "405"), ("-", "404")),
             "inspector": (("-", "405"), ("-", "404")),
             "inspector2": (("-", "405"), ("-", "404")),
-            "chair": ("405", ("refused", "404")),
+            # An empty close answers the chair's page with its errors (issue 14: what
+            # was ticked and typed is kept); a member may not close at all.
+            "chair": ("405", ("ok", "404")),
             "member": ("405", ("refused", "404")),
             "viewer": (("-", "405"), ("-", "404")),
             "ward_officer": (("-", "405"), ("-", "404")),
