@@ -24,6 +24,23 @@ def _other(value):
     return str(value)  # a time or a duration
 
 
+def _write(result: dict, out) -> None:
+    """``result`` as one JSON document, its rows encoded a thousand at a time by json's C
+    encoder: ``json.dump`` to a stream encodes in Python (0.45 of this process's 0.6
+    CPU seconds at 5,000 rows), and one ``json.dumps`` of everything would hold the
+    whole text twice (+57 MB at 50,000 rows)."""
+    encode = json.JSONEncoder(default=_other, separators=(",", ":"), ensure_ascii=False).encode
+    out.write(b'{"sheets":[')
+    for index, sheet in enumerate(result["sheets"]):
+        head = {"title": sheet["title"], "truncated": sheet["truncated"]}
+        out.write(b"," * (index > 0) + encode(head)[:-1].encode() + b',"rows":[')
+        rows = sheet["rows"]
+        for start in range(0, len(rows), 1000):
+            out.write(b"," * (start > 0) + encode(rows[start : start + 1000])[1:-1].encode())
+        out.write(b"]}")
+    out.write(b"]}")
+
+
 def main() -> int:
     memory, seconds, row_limit, column_limit = (int(a) for a in sys.argv[1:5])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -55,7 +72,7 @@ def main() -> int:
     except (python_calamine.CalamineError, ValueError, KeyError, IndexError) as exc:
         print(json.dumps({"error": "corrupt", "detail": str(exc)[:200]}))
         return 0
-    json.dump({"sheets": sheets}, sys.stdout, default=_other, separators=(",", ":"))
+    _write({"sheets": sheets}, sys.stdout.buffer)
     return 0
 
 
