@@ -156,6 +156,11 @@ def parse_mark(value: Any) -> bool:
     raise _MarkError
 
 
+def _blank(value: Any) -> bool:
+    """A cell that leaves its row blank (``_cell``'s None, or a "..." placeholder)."""
+    return value is None or (isinstance(value, str) and _is_placeholder(value.strip()))
+
+
 def _cell(row: tuple, index: int | None) -> Any:
     if index is None or index >= len(row):
         return None
@@ -374,10 +379,9 @@ def _read_rows(sheet: Sheet, layout: F.Layout, *, campaign: Campaign, letterhead
     count = 0
     for offset, row in enumerate(sheet.rows[layout.first_data_row - 1 :]):
         sheet_row = layout.first_data_row + offset
-        texts = [_text(_cell(row, c)) for c in data_columns]
         if _is_total([_text(_cell(row, c)) for c in leading], _text(_cell(row, layout.name))):
             return
-        if not any(texts) or all(not t or _is_placeholder(t) for t in texts):
+        if all(_blank(_cell(row, c)) for c in data_columns):
             continue
         count += 1
         if count > max_rows():
