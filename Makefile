@@ -32,14 +32,16 @@ browser:
 
 # Debian's LibreOffice (headless, no GUI), poppler and the Liberation fonts for the test that
 # opens every generated document as an office would (tests/documents/). Liberation Serif is
-# Times New Roman's metric-compatible substitute where Times itself is not installed.
+# Times New Roman's metric-compatible substitute where Times itself is not installed; only
+# version 2 (fonts-liberation2) has every Vietnamese letter — with version 1 alone (what
+# Chromium pulls in) LibreOffice sets ệ, ở… in DejaVu Serif and the test fails.
 office:
-	@{ command -v soffice && command -v pdffonts && fc-list | grep -q "Liberation Serif"; } \
+	@{ command -v soffice && command -v pdffonts && fc-list :lang=vi | grep -q "Liberation Serif"; } \
 	  >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils \
-	    fonts-liberation; }
+	    fonts-liberation2; }
 
 run: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input

@@ -59,7 +59,8 @@ LONG_FINDINGS = (
     "phân loại rác tại nguồn; 3 tuyến đường được mở rộng bằng nguồn lực xã hội hóa; "
     "không có đơn thư khiếu nại vượt cấp. Đề nghị tiếp tục duy trì và nhân rộng."
 )
-# Liberation Serif's glyphs (fonts-liberation; fonts-liberation2 where installed).
+# Liberation Serif's glyphs (fonts-liberation2, which `make office` installs; version 1
+# lacks Vietnamese letters).
 FONT_DIR = next(
     (d for d in map(Path, ("/usr/share/fonts/truetype/liberation2",
                            "/usr/share/fonts/truetype/liberation")) if d.is_dir()),
