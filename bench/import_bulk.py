@@ -534,6 +534,8 @@ def main() -> None:
                 "PYTHONPATH": str(BASE_DIR / "bench"),
             }
             run(env, "--job", "prepare")
+            if database == "postgresql":
+                startup_line(env, args.rounds)
             for rows in sizes:
                 official = tmp / f"bieu-mau-{rows}.xlsx"
                 flat = tmp / f"phang-{rows}.xlsx"
@@ -633,6 +635,22 @@ def memory_table(env: dict, tmp: Path, small: int, large: int, table: list) -> N
         growth = peaks[job, large]["above_kb"] - peaks[job, small]["above_kb"]
         add(table, (large, "postgresql", "xlsx", f"memory: {job}, growth per extra row",
                       None, None, f"{growth * 1024 / (large - small):.0f} bytes/row", None))  # fmt: skip
+
+
+def startup_line(env: dict, rounds: int) -> None:
+    """How long a management command takes to start and stop doing nothing (``--help``
+    of the import command; ``check``, which runs the system checks the import command
+    skips), beside the interpreter alone: medians of ``rounds``."""
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "manage.py import_registrations --help": [
+            sys.executable, "manage.py", "import_registrations", "--help",
+        ],
+        "manage.py check": [sys.executable, "manage.py", "check"],
+    }  # fmt: skip
+    figures = {name: median([run(env, command=c) for _ in range(rounds)], "wall")
+               for name, c in commands.items()}  # fmt: skip
+    print("Start-up: " + "; ".join(f"{n} {s:.2f} s" for n, s in figures.items()), flush=True)
 
 
 def hostile_line(env: dict, tmp: Path, rows: int) -> None:
