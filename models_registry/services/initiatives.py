@@ -311,9 +311,9 @@ def _executemany_insert(cases: list[Initiative]) -> None:
     (SQLite takes at most 999 parameters) and pass each of 135,000 values through its
     field — three times what storing them costs. Values are stored as Django stores
     them: dates and datetimes through the backend's adapters (aware datetimes as naive
-    UTC; None stays NULL), everything else as it is (text, booleans, ids). The first INSERT takes
-    SQLite's write lock until the transaction ends, so the rows get consecutive ids
-    ending at ``last_insert_rowid()``."""
+    UTC; None stays NULL), everything else as it is (text, booleans, ids). The first
+    INSERT takes SQLite's write lock until the transaction ends, so the rows get
+    consecutive ids ending at ``last_insert_rowid()``."""
     if not cases:
         return
     meta = Initiative._meta
