@@ -81,6 +81,23 @@ def isolate_worker() -> None:
     settings.CELERY_BEAT_SCHEDULE_FILENAME = str(var_dir / "celerybeat-schedule")
 
 
+# --- the long files first ---------------------------------------------------------------
+# `--dist loadfile` gives a worker a whole file at a time, in the order the workers
+# collected them (--no-loadscope-reorder; xdist's own reorder puts the files with the
+# most tests first, which leaves the long ones with few tests for the end). A file that
+# holds a test marked `long` (tens of seconds: a seed, a subprocess migrating SQLite, a
+# walk of thousands of requests, waits of a retry schedule) goes first, so that the
+# run does not end with one worker on it and the other idle. The order within a file,
+# and between the other files, stays pytest-django's.
+
+
+def long_files_first(items: list) -> list:
+    long_files = {
+        item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("long")
+    }
+    return sorted(items, key=lambda item: item.nodeid.split("::", 1)[0] not in long_files)
+
+
 # --- one migrated database, cloned for each worker -------------------------------------
 # Each worker would otherwise migrate its own test database, all at once: the same DDL
 # N times over on the same two cores. Instead the first worker migrates a template once
