@@ -31,7 +31,7 @@ def pytest_configure(config):
             "The suite needs Redis, but REDIS_URL is not set. Run `make test`, or "
             "scripts/test-services.sh .venv/bin/pytest …"
         )
-    # Under pytest-xdist (-n): this worker's own Redis database and var folder.
+    # Under pytest-xdist (`make test`, -n): this worker's own Redis database and var folder.
     isolate_worker()
 
 

@@ -1,5 +1,5 @@
 """What each pytest-xdist worker gets of its own when the suite runs in parallel
-(``pytest -n 4 --dist loadgroup``; `make test` itself runs the suite in one process).
+(`make test`: ``pytest -n $TEST_WORKERS --dist loadfile --no-loadscope-reorder``).
 
 pytest-django already gives each worker its own test database (``test_<name>_gw<N>``).
 This module gives it the rest of what the tests share through the environment: its own
