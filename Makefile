@@ -3,11 +3,15 @@
 #               together (one command; Ctrl-C stops all three)
 #   make test   venv + dependencies + browser, then ruff and the whole pytest suite on
 #               PostgreSQL and Redis: DATABASE_URL/REDIS_URL when set, otherwise private
-#               throwaway servers (scripts/test-services.sh installs, starts and removes them)
+#               throwaway servers (scripts/test-services.sh installs, starts and removes them),
+#               in TEST_WORKERS parallel processes (pytest-xdist; tests/parallel.py)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# pytest-xdist processes for `make test` (measured on 2 cores: README, "Tests in parallel");
+# TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= 3
 
 .PHONY: setup run test lint browser office bench clean messages
 
@@ -55,7 +59,7 @@ lint: setup
 
 test: setup browser office lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	scripts/test-services.sh $(BIN)/pytest
+	scripts/test-services.sh $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

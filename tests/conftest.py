@@ -9,6 +9,7 @@ from .parallel import (
     clone_worker_database,
     drop_database,
     isolate_worker,
+    long_files_first,
     template_name,
     worker_index,
 )
@@ -30,8 +31,17 @@ def pytest_configure(config):
             "The suite needs Redis, but REDIS_URL is not set. Run `make test`, or "
             "scripts/test-services.sh .venv/bin/pytest …"
         )
-    # Under pytest-xdist (-n): this worker's own Redis database and var folder.
+    # Under pytest-xdist (`make test`, -n): this worker's own Redis database and var folder.
     isolate_worker()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(config, items):
+    # Under xdist (make test: --dist loadfile --no-loadscope-reorder), the files that
+    # hold a test marked `long` are handed out first, so that no worker starts one of
+    # them when the other has nothing left (tests/parallel.py). Serial order unchanged.
+    if worker_index() is not None:
+        items[:] = long_files_first(items)
 
 
 def pytest_sessionfinish(session):

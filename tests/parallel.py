@@ -1,5 +1,5 @@
 """What each pytest-xdist worker gets of its own when the suite runs in parallel
-(``pytest -n 4 --dist loadgroup``; `make test` itself runs the suite in one process).
+(`make test`: ``pytest -n $TEST_WORKERS --dist loadfile --no-loadscope-reorder``).
 
 pytest-django already gives each worker its own test database (``test_<name>_gw<N>``).
 This module gives it the rest of what the tests share through the environment: its own
@@ -79,6 +79,23 @@ def isolate_worker() -> None:
     settings.MEDIA_ROOT = var_dir / "media"
     settings.EMAIL_FILE_PATH = var_dir / "emails"
     settings.CELERY_BEAT_SCHEDULE_FILENAME = str(var_dir / "celerybeat-schedule")
+
+
+# --- the long files first ---------------------------------------------------------------
+# `--dist loadfile` gives a worker a whole file at a time, in the order the workers
+# collected them (--no-loadscope-reorder; xdist's own reorder puts the files with the
+# most tests first, which leaves the long ones with few tests for the end). A file that
+# holds a test marked `long` (tens of seconds: a seed, a subprocess migrating SQLite, a
+# walk of thousands of requests, waits of a retry schedule) goes first, so that the
+# run does not end with one worker on it and the other idle. The order within a file,
+# and between the other files, stays pytest-django's.
+
+
+def long_files_first(items: list) -> list:
+    long_files = {
+        item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("long")
+    }
+    return sorted(items, key=lambda item: item.nodeid.split("::", 1)[0] not in long_files)
 
 
 # --- one migrated database, cloned for each worker -------------------------------------

@@ -264,6 +264,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.long
 def test_the_compose_services_serve_pages_deliver_mail_and_report_healthy(
     tmp_path, compose_database
 ):

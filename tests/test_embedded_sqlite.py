@@ -137,6 +137,7 @@ def embedded(tmp_path_factory):
     return var_dir
 
 
+@pytest.mark.long
 def test_every_demo_role_logs_in_and_loads_its_main_pages_on_sqlite(embedded):
     out = _manage(embedded, "shell", "-c", PAGES_SCRIPT, stdin=json.dumps(MAIN_PAGES))
     result = json.loads(out.strip().splitlines()[-1])

@@ -112,6 +112,7 @@ def demo(db):
     complete_demo()
 
 
+@pytest.mark.long
 def test_the_access_matrix(demo):
     users = {
         role: get_user_model().objects.get(username=username) if username else None

@@ -99,6 +99,7 @@ def test_every_number_of_each_role_equals_the_list_it_links_to(client, world, bu
     assert_every_number_is_its_list(client, user)
 
 
+@pytest.mark.long
 @pytest.mark.django_db
 def test_every_number_equals_its_list_on_the_demo_data(client):
     demo_load()

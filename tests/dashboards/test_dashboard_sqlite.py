@@ -62,6 +62,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.long
 def test_the_embedded_sqlite_default_computes_the_medians_and_renders(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(DVK_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")

@@ -22,6 +22,7 @@ from workflow.services import transition_allowed, transition_apply
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.mark.long
 def test_on_any_today_an_officer_creates_and_submits_without_anyone_granting_anything(db):
     today = datetime.date(2031, 8, 20)
     call_command("seed_demo", "--today", today.isoformat(), stdout=StringIO())

@@ -257,6 +257,7 @@ def _row_problems(path: Path) -> list[str]:
 # --- the test ---------------------------------------------------------------------------
 
 
+@pytest.mark.long
 def test_every_document_converts_in_libreoffice_in_times_with_every_name_and_its_pages(
     db, tmp_path, settings
 ):

@@ -79,7 +79,9 @@ def test_a_published_model_is_found_and_replicated_by_a_second_ward(
     assert "Số 125-QĐ/BCĐ ngày 15/10/2023" in phone.inner_text(".decision")
     assert "80/100 điểm" in phone.inner_text("#kiem-tra")
     # The photo the unit chose really loads (served by the library's own view).
-    phone.wait_for_function("document.querySelector('#anh img').naturalWidth > 0")
+    # A function, not an expression: Playwright evaluates an expression again at every
+    # poll, which the page's CSP (no 'unsafe-eval') refuses once the first poll is false.
+    phone.wait_for_function("() => document.querySelector('#anh img').naturalWidth > 0")
     shot(phone, "model-390")
     assert no_horizontal_scroll(phone)
 

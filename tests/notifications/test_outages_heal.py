@@ -64,6 +64,7 @@ def test_a_wait_longer_than_the_flush_period_is_left_to_the_flush_not_held_by_a_
     assert row.last_error.startswith("Máy chủ thư không nhận kết nối")
 
 
+@pytest.mark.long
 def test_a_relay_down_for_many_attempts_loses_nothing_and_needs_no_one(world, smtp, worker_factory):
     smtp.stop()
     # The hours of the default schedule, shortened: waits of 0.5 s doubling to 3 s, the
@@ -136,6 +137,7 @@ def pg_admin():
     admin.close()
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("refuse_seconds", [0, 3])
 def test_the_sent_mark_survives_the_database_lost_right_after_the_server_accepted(
     world, smtp, worker_factory, pg_admin, refuse_seconds
