@@ -44,6 +44,7 @@ load average. Not a test: nothing is asserted.
 
 import argparse
 import datetime
+import gc
 import importlib.util
 import json
 import os
@@ -374,6 +375,9 @@ def child(args) -> None:
             }
         )
     )
+    # Every child exits as manage.py does (gc.freeze() before the interpreter's exit), so
+    # that the whole-command rows compare django-import-export's process with ours alike.
+    gc.freeze()
 
 
 # --- the parent: databases, files, rounds, the table -----------------------------------
