@@ -1,4 +1,5 @@
-"""Each pytest-xdist worker's own Redis database and var folder (tests/parallel.py)."""
+"""Each pytest-xdist worker's own Redis database and var folder, and the order files are
+handed out in (tests/parallel.py)."""
 
 import os
 from pathlib import Path
@@ -7,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from config.celery import app as celery_app
-from tests.parallel import redis_url_for, worker_index
+from tests.parallel import long_files_first, redis_url_for, worker_index
 
 
 def test_a_worker_moves_the_database_number_up_by_its_index():
@@ -33,3 +34,33 @@ def test_this_process_broker_and_var_folder_are_the_ones_its_children_get():
         assert Path(os.environ["DVK_VAR_DIR"]) == settings.VAR_DIR
         assert settings.MEDIA_ROOT == settings.VAR_DIR / "media"
         assert f"gw{worker_index()}" in settings.VAR_DIR.name
+
+
+class _Item:
+    """What long_files_first reads of a collected test: its node id and its markers."""
+
+    def __init__(self, nodeid: str, long: bool = False) -> None:
+        self.nodeid, self.long = nodeid, long
+
+    def get_closest_marker(self, name: str):
+        return self if name == "long" and self.long else None
+
+
+def test_the_files_holding_a_long_test_go_first_each_in_its_own_order():
+    items = [
+        _Item("tests/a.py::one"),
+        _Item("tests/b.py::quick"),
+        _Item("tests/c.py::two"),
+        _Item("tests/b.py::slow", long=True),
+        _Item("tests/d.py::three", long=True),
+    ]
+    ordered = [item.nodeid for item in long_files_first(items)]
+    # Every test of b.py (its quick one too) and d.py, in their collected order; then
+    # the rest, in theirs.
+    assert ordered == [
+        "tests/b.py::quick",
+        "tests/b.py::slow",
+        "tests/d.py::three",
+        "tests/a.py::one",
+        "tests/c.py::two",
+    ]
