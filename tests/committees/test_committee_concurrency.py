@@ -2,21 +2,18 @@
 at the same moment; two members open a round at the same moment. The tally and the
 decision stay right and are recorded exactly once, and so are the notifications."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
 
 from committees.models import Committee, RecognitionDecision, RoundStatus, Vote, VoteRound
 from committees.services import rounds_close, vote_cast
 from models_registry.models import Initiative
 from notifications.models import Notification
 from tests.factories import build_world
-from workflow.errors import WorkflowError
+from tests.races import race, require_postgres
 from workflow.lifecycle import State
 from workflow.models import TransitionLog
-from workflow.services import TransitionConflict
 
 from .committee_helpers import DECISION_DAY, make_committee, make_inspected
 
@@ -28,38 +25,8 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def _require_postgres():
-    if connection.vendor != "postgresql":
-        pytest.fail("This test needs PostgreSQL's row locks (set DATABASE_URL).")
-
-
-def race(*jobs):
-    """Run the jobs in threads released together; return their outcomes in order."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            try:
-                outcomes[index] = ("ok", job())
-            except TransitionConflict as exc:
-                outcomes[index] = ("conflict", str(exc))
-            except WorkflowError as exc:
-                outcomes[index] = ("refused", str(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 def test_last_votes_and_two_closes_at_once_record_one_decision_with_the_right_tally():
-    _require_postgres()
+    require_postgres()
     world = build_world()
     committee = make_committee(world)
     case = make_inspected(world)
@@ -123,7 +90,7 @@ def test_last_votes_and_two_closes_at_once_record_one_decision_with_the_right_ta
 
 
 def test_a_last_vote_racing_two_closes_leaves_exactly_one_decision():
-    _require_postgres()
+    require_postgres()
     world = build_world()
     committee = make_committee(world)
     case = make_inspected(world)
@@ -167,7 +134,7 @@ def test_a_last_vote_racing_two_closes_leaves_exactly_one_decision():
 
 
 def test_two_last_votes_at_once_are_both_counted_and_the_chair_then_recognises_once():
-    _require_postgres()
+    require_postgres()
     world = build_world()
     committee = make_committee(world)
     case = make_inspected(world)
@@ -201,7 +168,7 @@ def test_two_last_votes_at_once_are_both_counted_and_the_chair_then_recognises_o
 
 
 def test_two_first_votes_at_once_open_one_round():
-    _require_postgres()
+    require_postgres()
     world = build_world()
     committee = make_committee(world)
     case = make_inspected(world)

@@ -4,10 +4,8 @@ win; the other is refused with the status it found, and only the winner's log ro
 message are written."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -21,8 +19,8 @@ from reports.services import (
     report_request_open,
 )
 from tests.factories import build_world, make_user
+from tests.races import race, require_postgres
 from units.models import UnitKind
-from workflow.errors import WorkflowError
 from workflow.lifecycle import Role
 
 from .conftest import pdf
@@ -30,32 +28,8 @@ from .conftest import pdf
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def race(*jobs):
-    """Run the jobs in threads released together; return their outcomes in order."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            try:
-                outcomes[index] = ("ok", job())
-            except WorkflowError as exc:
-                outcomes[index] = ("refused", str(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 def test_an_accept_and_a_return_at_once_leave_exactly_one_decision():
-    if connection.vendor != "postgresql":
-        pytest.fail("This test needs PostgreSQL's row locks (set DATABASE_URL).")
+    require_postgres()
     world = build_world()
     second = make_user("bandanvan2", (Role.SECRETARIAT, world.city), full_name="Ban Dân vận 2")
     request = report_request_open(
