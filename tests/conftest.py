@@ -3,6 +3,8 @@ import os
 import pytest
 from django.conf import settings
 
+from units.models import Unit, UnitKind
+
 from .browser import browser, page, phone_page  # noqa: F401  (fixtures for every folder)
 from .factories import build_world, make_draft
 from .parallel import (
@@ -83,6 +85,15 @@ def world(db):
 @pytest.fixture
 def draft(world):
     return make_draft(world)
+
+
+@pytest.fixture
+def ward_c(world):
+    """A third ward of the city, beside the world's two (the reports' tests and the
+    city's report from the units' answers)."""
+    return Unit.objects.create(
+        name="Đảng ủy phường Châu Khê", kind=UnitKind.WARD, parent=world.city
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ from reports.services import (
 from tests.factories import BEFORE_DEADLINE, make_draft, make_user
 from tests.files import minimal_pdf
 from tests.inspections.helpers import make_running
-from units.models import Unit, UnitKind
+from units.models import UnitKind
 from workflow.lifecycle import Role
 from workflow.services import transition_apply
 
@@ -40,13 +40,6 @@ PEOPLE = "Số người dân được vận động, hưởng lợi"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def ward_c(world):
-    return Unit.objects.create(
-        name="Đảng ủy phường Châu Khê", kind=UnitKind.WARD, parent=world.city
-    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A third ward (Châu Khê) beside the shared world's two, and a report request helper."""
+"""Reports' fixtures: an officer of the third ward (Châu Khê, tests/conftest.py) and a
+report request helper."""
 
 import datetime
 
@@ -10,20 +11,13 @@ from reports.models import Audience, ReportKind
 from reports.services import report_request_open
 from tests.factories import make_user
 from tests.files import minimal_pdf
-from units.models import Unit, UnitKind
+from units.models import UnitKind
 from workflow.lifecycle import Role
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def ward_c(world):
-    return Unit.objects.create(
-        name="Đảng ủy phường Châu Khê", kind=UnitKind.WARD, parent=world.city
-    )
 
 
 @pytest.fixture
